@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Validated runtime configuration (SPEC.md §2). */
+export interface Config {
+  port: number;
+  issuer: string;
+  /** WebAuthn relying party id: the issuer's host name. */
+  rpId: string;
+  /** WebAuthn expected origin: the issuer's origin. */
+  origin: string;
+  dataDir: string;
+  workers: number;
+  mongodbUri: string | undefined;
+  rpName: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  trustProxy: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `true` when ISSUER is https: cookies get `Secure`, responses get HSTS. */
+  secure: boolean;
+}
+
+/** Thrown when the environment holds a bad value; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(3000),
+  ISSUER: z
+    .string()
+    .default('http://localhost:3000')
+    .refine((v) => URL.canParse(v), 'must be an absolute URL such as https://id.example.com')
+    .transform((v) => new URL(v))
+    .refine((u) => u.protocol === 'https:' || u.protocol === 'http:', 'must use https (or http)')
+    .refine(
+      (u) => u.protocol === 'https:' || isLoopbackHost(u.hostname),
+      'must use https unless the host is localhost or a loopback address',
+    )
+    .refine((u) => !u.search && !u.hash, 'must not have a query or fragment')
+    .refine(
+      (u) => u.pathname === '/',
+      'must not have a path (Sesame serves from the root of its host)',
+    )
+    .refine((u) => !u.username && !u.password, 'must not contain credentials'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  WORKERS: z
+    .string()
+    .default('1')
+    .refine(
+      (v) => v === 'auto' || /^[1-9][0-9]{0,2}$/.test(v),
+      'must be a positive number or "auto"',
+    )
+    .transform((v) => (v === 'auto' ? Math.max(1, os.availableParallelism()) : Number(v))),
+  MONGODB_URI: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^mongodb(\+srv)?:\/\/.+/.test(v),
+      'must start with mongodb:// or mongodb+srv://',
+    )
+    .transform((v) => (v ? v : undefined)),
+  RP_NAME: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(64, 'must be at most 64 characters')
+    .default('Sesame'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v === '' || /^smtps?:\/\/[^/]+/.test(v),
+      'must look like smtp://user:pass@host:587 or smtps://…',
+    )
+    .transform((v) => (v ? v : undefined)),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, 'must be an address such as "Sesame <no-reply@example.com>"')
+    .default('Sesame <no-reply@localhost>'),
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+/** `true` for localhost names and loopback addresses, where plain http is a secure context. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return (
+    h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || /^127(\.\d{1,3}){3}$/.test(h)
+  );
+}
+
+/**
+ * Reads and validates configuration from `env` (default: `process.env`, after loading `.env`
+ * from the working directory if present). Throws {@link ConfigError} with one line naming the
+ * first bad variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
+  const parsed = schema.safeParse(emptyToUndefined(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'configuration');
+    throw new ConfigError(
+      `${name} ${issue?.message ?? 'is invalid'} (got ${JSON.stringify(env[name] ?? '')})`,
+    );
+  }
+  const v = parsed.data;
+  const issuer = v.ISSUER.href.replace(/\/$/, '');
+  return {
+    port: v.PORT,
+    issuer,
+    rpId: v.ISSUER.hostname.replace(/^\[|\]$/g, ''),
+    origin: v.ISSUER.origin,
+    dataDir: path.resolve(v.DATA_DIR),
+    workers: v.WORKERS,
+    mongodbUri: v.MONGODB_URI,
+    rpName: v.RP_NAME,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    trustProxy: v.TRUST_PROXY,
+    logLevel: v.LOG_LEVEL,
+    secure: v.ISSUER.protocol === 'https:',
+  };
+}
+
+function readEnv(): NodeJS.ProcessEnv {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return process.env;
+}
+
+/** Treats `VAR=` like an unset variable, so defaults apply. */
+function emptyToUndefined(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    out[key] = value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+  return out;
+}

@@ -1,0 +1,77 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { emailSchema } from '../accounts/normalizeEmail.js';
+import { readBody } from '../http/readBody.js';
+import { fakeCredentials } from '../passkeys/fakeCredentials.js';
+import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
+import { finishLogin } from './finishLogin.js';
+import type { InteractionDeps } from './interactionDeps.js';
+import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
+
+const optionsBody = z.object({ email: emailSchema.optional() }).strict();
+const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
+
+/** A login_hint pre-fills the email only when it looks like one. */
+function hintedEmail(hint: unknown): string {
+  const parsed = emailSchema.safeParse(hint);
+  return parsed.success ? parsed.data : '';
+}
+
+/**
+ * The sign-in page and its two JSON calls: options (discoverable, or email-first with the
+ * account's credentials or a deterministic fake list) and verify (assertion → login result).
+ */
+export function signInRoutes(router: Router, deps: InteractionDeps): void {
+  const binding = (uid: string) => `interaction:${uid}`;
+
+  router.get('/interaction/:uid', async (ctx, next) => {
+    const details = await loadInteraction(deps.provider, ctx);
+    if (details.prompt.name !== 'login') return next();
+    deps.renderer.page(ctx, 'signIn', {
+      uid: details.uid,
+      email: hintedEmail(details.params.login_hint),
+      clientName: await clientName(deps.provider, details),
+    });
+  });
+
+  router.post('/interaction/:uid/passkey/options', async (ctx) => {
+    const details = await loadInteraction(deps.provider, ctx);
+    const { email } = await readBody(ctx, 'json', optionsBody);
+    let allow;
+    if (email !== undefined) {
+      const account = await deps.accounts.findByEmail(email);
+      const credentials =
+        account && !account.disabled ? await deps.credentials.forAccount(account.id) : [];
+      allow =
+        account && credentials.length > 0
+          ? {
+              accountId: account.id,
+              credentials: credentials.map((c) => ({ id: c.id, transports: c.transports })),
+            }
+          : { credentials: fakeCredentials(deps.fakeSecret, email) };
+    }
+    ctx.body = await deps.ceremonies.authenticationOptions({
+      binding: binding(details.uid),
+      ...(allow ? { allow } : {}),
+    });
+  });
+
+  router.post('/interaction/:uid/passkey/verify', async (ctx) => {
+    const details = await loadInteraction(deps.provider, ctx);
+    const { response } = await readBody(ctx, 'json', verifyBody);
+    const from = requestOrigin(ctx);
+    const { account, credential, facts } = await deps.ceremonies.verifyAuthentication({
+      binding: binding(details.uid),
+      response,
+      origin: from,
+    });
+    await deps.audit.record({
+      type: 'signin',
+      accountId: account.id,
+      credentialId: credential.id,
+      clientId: String(details.params.client_id ?? ''),
+      ...from,
+    });
+    ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };
+  });
+}

@@ -1,0 +1,198 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { emailSchema } from '../accounts/normalizeEmail.js';
+import { newAccountId, type Account } from '../accounts/accountRepository.js';
+import { BadRequest, HttpError } from '../http/errors.js';
+import { readBody } from '../http/readBody.js';
+import { composeMail } from '../mail/composeMail.js';
+import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
+import { DuplicateKeyError } from '../store/collection.js';
+import { finishLogin } from './finishLogin.js';
+import type { InteractionDeps } from './interactionDeps.js';
+import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+
+/** A display name: 1–100 characters, no control characters. */
+export const nameSchema = z
+  .string({ message: 'Enter your name.' })
+  .trim()
+  .min(1, 'Enter your name.')
+  .max(100, 'That name is too long (100 characters at most).')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Your name cannot contain control characters.');
+
+const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
+const optionsBody = z
+  .object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.') })
+  .strict();
+const verifyBody = z.object({ response: registrationResponseSchema }).strict();
+
+/**
+ * Sign-up: email and name → a 6-digit code by mail (or, for a taken address, a mail saying so
+ * and no code, with identical pages) → "Create passkey" verifies the code and registers the
+ * passkey → the account exists only once both the code and the passkey check out.
+ */
+export function signUpRoutes(router: Router, deps: InteractionDeps): void {
+  const binding = (uid: string) => `interaction:${uid}`;
+  const loginInteraction = async (ctx: Context): Promise<InteractionDetails> => {
+    const details = await loadInteraction(deps.provider, ctx);
+    if (details.prompt.name !== 'login') {
+      throw new BadRequest(
+        'not_signing_in',
+        'You are already signed in. Go back to the app you came from.',
+      );
+    }
+    return details;
+  };
+  const renderStart = (
+    ctx: Context,
+    uid: string,
+    values: { email?: string; name?: string },
+    error?: string,
+  ) =>
+    deps.renderer.page(ctx, 'signUp', {
+      uid,
+      csrf: deps.csrf.token(binding(uid)),
+      ...values,
+      error,
+    });
+
+  router.get('/interaction/:uid/signup', async (ctx) => {
+    const details = await loginInteraction(ctx);
+    renderStart(ctx, details.uid, {});
+  });
+
+  router.post('/interaction/:uid/signup', async (ctx) => {
+    const details = await loginInteraction(ctx);
+    const raw = await readBody(ctx, 'form', z.record(z.string(), z.unknown()));
+    deps.csrf.verify(binding(details.uid), raw._csrf);
+    const parsed = startForm.safeParse(raw);
+    if (!parsed.success) {
+      ctx.status = 400;
+      const values = {
+        email: String(raw.email ?? '').slice(0, 254),
+        name: String(raw.name ?? '').slice(0, 100),
+      };
+      return renderStart(ctx, details.uid, values, parsed.error.issues[0]?.message);
+    }
+    const { email, name } = parsed.data;
+    const taken = Boolean(await deps.accounts.findByEmail(email));
+    const code = await deps.signupCodes.issue({
+      binding: binding(details.uid),
+      email,
+      name,
+      taken,
+    });
+    const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    const mail = taken
+      ? composeMail(deps.renderer, {
+          to: email,
+          name: 'signupExisting',
+          subject: 'Your sign-up code',
+          rpName: deps.rpName,
+          model: { ...model, code: undefined },
+        })
+      : composeMail(deps.renderer, {
+          to: email,
+          name: 'signupCode',
+          subject: 'Your sign-up code',
+          rpName: deps.rpName,
+          model,
+        });
+    try {
+      await deps.mailer.send(mail);
+    } catch (err) {
+      ctx.state.log?.error({ err }, 'sign-up mail failed');
+      throw new HttpError(
+        503,
+        'mail_failed',
+        'We could not send the email just now. Please try again in a moment.',
+      );
+    }
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${details.uid}/signup/code`);
+  });
+
+  router.get('/interaction/:uid/signup/code', async (ctx) => {
+    const details = await loginInteraction(ctx);
+    const pending = await deps.signupCodes.pending(binding(details.uid));
+    if (!pending) {
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${details.uid}/signup`);
+    }
+    deps.renderer.page(ctx, 'signUpCode', { uid: details.uid, email: pending.email });
+  });
+
+  router.post('/interaction/:uid/signup/options', async (ctx) => {
+    const details = await loginInteraction(ctx);
+    const { code } = await readBody(ctx, 'json', optionsBody);
+    const pending = await deps.signupCodes.check(binding(details.uid), code);
+    const user = { accountId: newAccountId(), email: pending.email, name: pending.name };
+    ctx.body = await deps.ceremonies.registrationOptions({
+      binding: binding(details.uid),
+      user,
+      exclude: [],
+      pending: user,
+    });
+  });
+
+  router.post('/interaction/:uid/signup/verify', async (ctx) => {
+    const details = await loginInteraction(ctx);
+    const { response } = await readBody(ctx, 'json', verifyBody);
+    const { challenge, credential, facts } = await deps.ceremonies.verifyRegistration({
+      binding: binding(details.uid),
+      response,
+    });
+    const pending = challenge.pending;
+    const signup = pending ? await deps.signupCodes.consume(binding(details.uid)) : undefined;
+    if (!pending || !signup || signup.taken || signup.email !== pending.email) {
+      throw new BadRequest(
+        'code_expired',
+        'This sign-up has expired or was already used. Start again to get a new code.',
+      );
+    }
+    const account: Account = {
+      id: pending.accountId,
+      email: pending.email,
+      name: pending.name,
+      emailVerified: true,
+      createdAt: Date.now(),
+    };
+    // The credential goes in first (its id must be unique across accounts), the account second;
+    // if the account cannot be created the credential is removed, so nothing is left half-made.
+    try {
+      await deps.credentials.insert({ ...credential, accountId: account.id });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) {
+        throw new BadRequest(
+          'passkey_exists',
+          'This passkey is already registered. Sign in with it instead.',
+        );
+      }
+      throw err;
+    }
+    try {
+      await deps.accounts.insert(account);
+    } catch (err) {
+      await deps.credentials.delete(credential.id);
+      if (err instanceof DuplicateKeyError) {
+        throw new BadRequest(
+          'email_taken',
+          'An account with this email already exists. Sign in instead.',
+        );
+      }
+      throw err;
+    }
+    const from = requestOrigin(ctx);
+    const clientId = String(details.params.client_id ?? '');
+    await deps.audit.record({ type: 'signup', accountId: account.id, clientId, ...from });
+    await deps.audit.record({
+      type: 'passkey_added',
+      accountId: account.id,
+      credentialId: credential.id,
+      clientId,
+      ...from,
+    });
+    ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };
+  });
+}

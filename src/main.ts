@@ -1,0 +1,84 @@
+import cluster from 'node:cluster';
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './log/createLogger.js';
+import { openStore } from './store/openStore.js';
+
+/** How long SIGTERM waits for in-flight requests before closing anyway. */
+const DRAIN_MS = 10_000;
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`sesame: configuration error: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+const logger = createLogger(config.logLevel);
+
+if (config.workers > 1 && cluster.isPrimary) {
+  runPrimary(config, logger);
+} else {
+  runServer(config, logger).catch((err: unknown) => {
+    logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  });
+}
+
+/** Forks one server per worker; they share the port (node:cluster) and the store. */
+function runPrimary(cfg: Config, log: Logger): void {
+  log.info({ workers: cfg.workers }, 'starting workers');
+  let stopping = false;
+  for (let i = 0; i < cfg.workers; i++) cluster.fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ pid: worker.process.pid, code, signal }, 'worker died; starting another');
+    cluster.fork();
+  });
+  const stop = () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function runServer(cfg: Config, log: Logger): Promise<void> {
+  const store = await openStore({ dataDir: cfg.dataDir, mongodbUri: cfg.mongodbUri });
+  if (!cfg.smtpUrl)
+    log.warn(
+      'SMTP_URL is not set: mails are written to the log instead of sent (development only)',
+    );
+  const { app } = await createApp(cfg, { store, logger: log });
+  const server: Server = app.listen(cfg.port, () => {
+    log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
+  });
+  server.on('error', (err) => {
+    log.fatal({ err }, 'server error');
+    process.exit(1);
+  });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+    timer.unref();
+    server.close(() => {
+      store
+        .close()
+        .catch((err: unknown) => log.error({ err }, 'closing the store failed'))
+        .finally(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,136 @@
+import Provider, { type Configuration } from 'oidc-provider';
+import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { Renderer } from '../http/renderer.js';
+import type { Store } from '../store/collection.js';
+import { createAdapter, oidcCollectionSpec, type OidcDoc } from './createAdapter.js';
+import { createFindAccount } from './findAccount.js';
+import { createInteractionPolicy } from './interactionPolicy.js';
+import type { KeyMaterial } from './keyMaterial.js';
+import { createLoadExistingGrant } from './loadExistingGrant.js';
+
+export interface ProviderDeps {
+  issuer: string;
+  secure: boolean;
+  trustProxy: boolean;
+  store: Store;
+  keys: KeyMaterial;
+  accounts: AccountRepository;
+  renderer: Renderer;
+}
+
+const DAY = 24 * 3600;
+
+/**
+ * oidc-provider configured for SPEC.md §5: code flow only, PKCE S256 (required for public
+ * clients), clients and every artifact in the store, truthful acr/amr in the ID token,
+ * consent through grants (skipped for first-party clients), our own pages for errors and logout.
+ */
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const grants = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Grant'));
+  const { renderer } = deps;
+  const configuration: Configuration = {
+    adapter: createAdapter(deps.store),
+    clients: [],
+    findAccount: createFindAccount(deps.accounts),
+    jwks: { keys: deps.keys.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: {
+      keys: deps.keys.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    claims: {
+      openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
+      email: ['email', 'email_verified'],
+      profile: ['name'],
+    },
+    // Apps asked for email and name with a scope get them in the ID token too, not only from
+    // userinfo: the common integration reads the ID token alone.
+    conformIdTokenClaims: false,
+    acrValues: ['phr', 'phrh'],
+    responseTypes: ['code'],
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new Error('first_party must be a boolean');
+        }
+      },
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['RS256', 'ES256'],
+      userinfoSigningAlgValues: ['RS256', 'ES256'],
+      introspectionSigningAlgValues: ['RS256', 'ES256'],
+      authorizationSigningAlgValues: ['RS256', 'ES256'],
+      requestObjectSigningAlgValues: ['RS256', 'ES256'],
+      clientAuthSigningAlgValues: ['RS256', 'ES256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      dPoP: { enabled: false },
+      resourceIndicators: { enabled: false },
+      claimsParameter: { enabled: true },
+      revocation: { enabled: true },
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none',
+      },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          renderer.page(ctx as never, 'logout', { form, clientName: ctx.oidc.client?.clientName });
+        },
+        async postLogoutSuccessSource(ctx) {
+          renderer.page(ctx as never, 'loggedOut', { clientName: ctx.oidc.client?.clientName });
+        },
+      },
+    },
+    interactions: {
+      policy: createInteractionPolicy(),
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    loadExistingGrant: createLoadExistingGrant(grants),
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    rotateRefreshToken: () => true,
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * DAY,
+      Interaction: 3600,
+      Session: 14 * DAY,
+      Grant: 365 * DAY,
+    },
+    async renderError(ctx, out) {
+      const description =
+        typeof out.error_description === 'string'
+          ? out.error_description
+          : 'The request could not be completed.';
+      renderer.page(ctx as never, 'error', {
+        title: 'That did not work',
+        message: humanize(description),
+        code: out.error,
+        requestId: ctx.state?.requestId,
+      });
+    },
+  };
+  const provider = new Provider(deps.issuer, configuration);
+  provider.proxy = deps.trustProxy;
+  return provider;
+}
+
+/** oidc-provider's descriptions are lower-case fragments; start them with a capital. */
+function humanize(text: string): string {
+  const t = text.trim();
+  return t.charAt(0).toUpperCase() + t.slice(1) + (/[.!?]$/.test(t) ? '' : '.');
+}

@@ -1,0 +1,105 @@
+/**
+ * The one storage port every repository in Sesame is written against: a keyed collection of
+ * JSON documents. Both engines (embedded SQLite and MongoDB) implement it with the same
+ * document shapes, so domain code never sees a driver type.
+ */
+
+/** A stored document: a string `id`, optional expiry (epoch milliseconds), any JSON fields. */
+export interface Doc {
+  id: string;
+  /** Epoch milliseconds after which the document is treated as absent and swept. */
+  expiresAt?: number;
+  [field: string]: unknown;
+}
+
+/** How a collection is laid out: which (possibly dotted) fields are unique or indexed. */
+export interface CollectionSpec {
+  name: string;
+  /** Fields that must be unique among live documents that have them (e.g. `email`, `payload.uid`). */
+  unique?: readonly string[];
+  /** Fields that are looked up with {@link Collection.list} / {@link Collection.deleteMany}. */
+  indexed?: readonly string[];
+}
+
+/** Scalar values a lookup field may be compared with. */
+export type FieldValue = string | number | boolean;
+
+/** Thrown by {@link Collection.insert} when the id or a unique field is already taken. */
+export class DuplicateKeyError extends Error {
+  override readonly name = 'DuplicateKeyError';
+  constructor(
+    readonly collection: string,
+    readonly field: string,
+  ) {
+    super(`duplicate ${field} in ${collection}`);
+  }
+}
+
+/** Thrown when the store cannot be reached or fails; the HTTP layer maps it to 503. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A keyed document collection. Every read ignores expired documents. */
+export interface Collection<T extends Doc = Doc> {
+  readonly name: string;
+  /** The live document with this id, or `undefined`. */
+  get(id: string): Promise<T | undefined>;
+  /** The live document whose unique or indexed `field` equals `value`, or `undefined`. */
+  findOne(field: string, value: FieldValue): Promise<T | undefined>;
+  /** Every live document whose indexed `field` equals `value`. */
+  list(field: string, value: FieldValue): Promise<T[]>;
+  /** Every live document, in id order (for the CLI and export). */
+  all(): AsyncIterable<T>;
+  /** Number of live documents. */
+  count(): Promise<number>;
+  /** Inserts a new document; throws {@link DuplicateKeyError} if the id or a unique field is taken. */
+  insert(doc: T): Promise<void>;
+  /**
+   * Inserts or replaces the document with `doc.id` (whole-document replace). Throws
+   * {@link DuplicateKeyError} if a unique field collides with another document.
+   */
+  upsert(doc: T): Promise<void>;
+  /**
+   * Sets `field` (dotted paths allowed) to `value` only if the live document exists and has no
+   * such field yet. Atomic: of several concurrent callers exactly one gets `true`.
+   */
+  setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean>;
+  /**
+   * Atomically increments the numeric field `count` of the document `id`, creating it with
+   * `count: 1` and `expiresAt` if it is missing or expired. Returns the new count. Used for
+   * rate limits and guess counters that several processes share.
+   */
+  increment(id: string, expiresAt: number): Promise<number>;
+  /** Deletes the document; `true` if one was deleted. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes every document whose indexed `field` equals `value`; returns how many. */
+  deleteMany(field: string, value: FieldValue): Promise<number>;
+  /**
+   * Atomically deletes and returns the live document with this id (delete-returning /
+   * findOneAndDelete). Of several concurrent callers exactly one receives it.
+   */
+  consume(id: string): Promise<T | undefined>;
+}
+
+/** An open store: collections by spec, health, and lifecycle. */
+export interface Store {
+  /** `sqlite` or `mongo`, for logs and `/readyz`. */
+  readonly engine: 'sqlite' | 'mongo';
+  /**
+   * The collection described by `spec`, creating its table/collection and indexes on first use.
+   * Calling it again with the same name returns the same collection.
+   */
+  collection<T extends Doc>(spec: CollectionSpec): Promise<Collection<T>>;
+  /** Names of every collection that exists in the store (for export/import). */
+  collectionNames(): Promise<string[]>;
+  /** Resolves if the store answers a trivial query, rejects otherwise. */
+  ping(): Promise<void>;
+  /** Removes expired documents now (engines also do it periodically). */
+  sweep(): Promise<void>;
+  /** Stops timers and closes the connection / database file. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,141 @@
+/**
+ * The browser side of Sesame's pages, kept thin: fetch options, run the WebAuthn ceremony with
+ * @simplewebauthn/browser, post the result, follow the returned URL. Everything is decided on
+ * the server.
+ */
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  startRegistration,
+  WebAuthnAbortService,
+} from '@simplewebauthn/browser';
+
+const body = document.body;
+const uid = body.dataset.uid ?? '';
+const errorBox = document.getElementById('error');
+
+function showError(message: string): void {
+  if (!errorBox) return;
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+  errorBox.focus?.();
+}
+
+function clearError(): void {
+  if (errorBox) errorBox.hidden = true;
+}
+
+/** POSTs JSON and returns the JSON answer, or throws with the server's message. */
+async function post<T>(path: string, payload: unknown): Promise<T> {
+  const res = await fetch(path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(payload),
+  });
+  const data = (await res.json().catch(() => ({}))) as { error_description?: string };
+  if (!res.ok) throw new Error(data.error_description ?? 'Something went wrong. Please try again.');
+  return data as T;
+}
+
+/** Words for the errors the WebAuthn API throws. */
+function ceremonyMessage(err: unknown): string {
+  const e = err as { name?: string; message?: string };
+  if (e.name === 'NotAllowedError')
+    return 'The passkey request was cancelled or timed out. Please try again.';
+  if (e.name === 'InvalidStateError') return 'This device already has a passkey for this account.';
+  if (e.name === 'SecurityError') return 'Passkeys cannot be used on this address.';
+  return e.message ?? 'Something went wrong. Please try again.';
+}
+
+/** Runs `task` with the buttons of `scope` disabled and errors shown in words. */
+async function busy(scope: HTMLElement | Document, task: () => Promise<void>): Promise<void> {
+  const buttons = [...scope.querySelectorAll('button')];
+  buttons.forEach((b) => (b.disabled = true));
+  clearError();
+  try {
+    await task();
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'AbortError') showError(ceremonyMessage(err));
+  } finally {
+    buttons.forEach((b) => (b.disabled = false));
+  }
+}
+
+async function signIn(email?: string): Promise<void> {
+  const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
+    `/interaction/${uid}/passkey/options`,
+    email ? { email } : {},
+  );
+  const response = await startAuthentication({ optionsJSON });
+  const { redirectTo } = await post<{ redirectTo: string }>(`/interaction/${uid}/passkey/verify`, {
+    response,
+  });
+  window.location.assign(redirectTo);
+}
+
+async function autofill(): Promise<void> {
+  if (!(await browserSupportsWebAuthnAutofill())) return;
+  try {
+    const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
+      `/interaction/${uid}/passkey/options`,
+      {},
+    );
+    const response = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
+    const { redirectTo } = await post<{ redirectTo: string }>(
+      `/interaction/${uid}/passkey/verify`,
+      { response },
+    );
+    window.location.assign(redirectTo);
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'AbortError') showError(ceremonyMessage(err));
+  }
+}
+
+function setUpSignIn(): void {
+  const form = document.getElementById('email-form') as HTMLFormElement | null;
+  const email = document.getElementById('email') as HTMLInputElement | null;
+  const button = document.getElementById('passkey-button');
+  if (!browserSupportsWebAuthn()) {
+    showError('This browser does not support passkeys. Try an up-to-date browser.');
+    return;
+  }
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = email?.value.trim() ?? '';
+    if (!value) return showError('Enter your email address, or use “Sign in with a passkey”.');
+    WebAuthnAbortService.cancelCeremony();
+    void busy(document, () => signIn(value));
+  });
+  button?.addEventListener('click', () => {
+    WebAuthnAbortService.cancelCeremony();
+    void busy(document, () => signIn());
+  });
+  void autofill();
+}
+
+function setUpSignUpCode(): void {
+  const form = document.getElementById('code-form') as HTMLFormElement | null;
+  const code = document.getElementById('code') as HTMLInputElement | null;
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = code?.value.replace(/\s+/g, '') ?? '';
+    if (!/^\d{6}$/.test(value)) return showError('Enter the 6-digit code from the email.');
+    void busy(form, async () => {
+      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+        `/interaction/${uid}/signup/options`,
+        { code: value },
+      );
+      const response = await startRegistration({ optionsJSON });
+      const { redirectTo } = await post<{ redirectTo: string }>(
+        `/interaction/${uid}/signup/verify`,
+        { response },
+      );
+      window.location.assign(redirectTo);
+    });
+  });
+}
+
+if (body.dataset.page === 'signIn') setUpSignIn();
+if (body.dataset.page === 'signUpCode') setUpSignUpCode();

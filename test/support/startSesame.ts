@@ -1,0 +1,71 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type Sesame } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log/createLogger.js';
+import { createClientRegistry, type ClientInput } from '../../src/oidc/clientRegistry.js';
+import type { Store } from '../../src/store/collection.js';
+import { openStore } from '../../src/store/openStore.js';
+
+/** A real Sesame server on a free loopback port with a fresh embedded store. */
+export interface RunningSesame {
+  issuer: string;
+  config: Config;
+  store: Store;
+  sesame: Sesame;
+  dataDir: string;
+  /** Every log line the server wrote (JSON strings), for secret-leak checks. */
+  logLines: string[];
+  registerClient(
+    input: Partial<ClientInput> & { redirectUris: string[] },
+  ): Promise<{ client_id: string; client_secret?: string }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Sesame exactly as `main.ts` does (same `createApp`), on `http://localhost:<port>`,
+ * with `env` overriding the defaults (e.g. `SMTP_URL` of a mail catcher).
+ */
+export async function startSesame(env: Record<string, string> = {}): Promise<RunningSesame> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sesame-test-'));
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const config = loadConfig({
+    ISSUER: `http://localhost:${port}`,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const sesame = await createApp(config, { store, logger });
+  server.on('request', sesame.app.callback());
+  const registry = await createClientRegistry(store);
+  return {
+    issuer: config.issuer,
+    config,
+    store,
+    sesame,
+    dataDir,
+    logLines,
+    registerClient: (input) => registry.add({ name: 'Test App', ...input }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
