@@ -26,7 +26,7 @@ export function securityHeaders(options: { secure: boolean }): Middleware {
     );
     ctx.set('X-Frame-Options', 'DENY');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     if (options.secure) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
