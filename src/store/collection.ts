@@ -4,7 +4,11 @@
  * document shapes, so domain code never sees a driver type.
  */
 
-/** A stored document: a string `id`, optional expiry (epoch milliseconds), any JSON fields. */
+/**
+ * A stored document: a non-empty string `id`, optional expiry (epoch milliseconds), any JSON
+ * fields (no `_id`: MongoDB uses it for the id). It round-trips as JSON does: `undefined`
+ * fields are dropped.
+ */
 export interface Doc {
   id: string;
   /** Epoch milliseconds after which the document is treated as absent and swept. */
@@ -15,7 +19,11 @@ export interface Doc {
 /** How a collection is laid out: which (possibly dotted) fields are unique or indexed. */
 export interface CollectionSpec {
   name: string;
-  /** Fields that must be unique among live documents that have them (e.g. `email`, `payload.uid`). */
+  /**
+   * Fields that must be unique among live documents that have them (e.g. `email`, `payload.uid`).
+   * Names match `/^[a-z][a-z0-9_]*$/i`; fields are dotted identifier paths other than `id`,
+   * `_id` and `expiresAt`. Anything else throws.
+   */
   unique?: readonly string[];
   /** Fields that are looked up with {@link Collection.list} / {@link Collection.deleteMany}. */
   indexed?: readonly string[];
@@ -48,15 +56,22 @@ export interface Collection<T extends Doc = Doc> {
   readonly name: string;
   /** The live document with this id, or `undefined`. */
   get(id: string): Promise<T | undefined>;
-  /** The live document whose unique or indexed `field` equals `value`, or `undefined`. */
+  /**
+   * The live document whose unique or indexed `field` equals `value` (the lowest id if several),
+   * or `undefined`. Values match by type as well (`true` ≠ `1` ≠ `'1'`). Throws for a field the
+   * spec did not declare: that is a programming error, not a miss.
+   */
   findOne(field: string, value: FieldValue): Promise<T | undefined>;
-  /** Every live document whose indexed `field` equals `value`. */
+  /** Every live document whose unique or indexed `field` equals `value`, in id order. */
   list(field: string, value: FieldValue): Promise<T[]>;
   /** Every live document, in id order (for the CLI and export). */
   all(): AsyncIterable<T>;
   /** Number of live documents. */
   count(): Promise<number>;
-  /** Inserts a new document; throws {@link DuplicateKeyError} if the id or a unique field is taken. */
+  /**
+   * Inserts a new document; throws {@link DuplicateKeyError} if the id or a unique field is taken
+   * by a live document (an expired holder is deleted instead).
+   */
   insert(doc: T): Promise<void>;
   /**
    * Inserts or replaces the document with `doc.id` (whole-document replace). Throws
@@ -65,7 +80,9 @@ export interface Collection<T extends Doc = Doc> {
   upsert(doc: T): Promise<void>;
   /**
    * Sets `field` (dotted paths allowed) to `value` only if the live document exists and has no
-   * such field yet. Atomic: of several concurrent callers exactly one gets `true`.
+   * such field yet (a field holding `null` counts as present). Atomic: of several concurrent
+   * callers exactly one gets `true`. Throws {@link DuplicateKeyError} if `field` is unique and
+   * another document holds `value`.
    */
   setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean>;
   /**
@@ -74,9 +91,9 @@ export interface Collection<T extends Doc = Doc> {
    * rate limits and guess counters that several processes share.
    */
   increment(id: string, expiresAt: number): Promise<number>;
-  /** Deletes the document; `true` if one was deleted. */
+  /** Deletes the live document; `true` if one was deleted (an expired one counts as absent). */
   delete(id: string): Promise<boolean>;
-  /** Deletes every document whose indexed `field` equals `value`; returns how many. */
+  /** Deletes every live document whose unique or indexed `field` equals `value`; returns how many. */
   deleteMany(field: string, value: FieldValue): Promise<number>;
   /**
    * Atomically deletes and returns the live document with this id (delete-returning /
@@ -91,7 +108,8 @@ export interface Store {
   readonly engine: 'sqlite' | 'mongo';
   /**
    * The collection described by `spec`, creating its table/collection and indexes on first use.
-   * Calling it again with the same name returns the same collection.
+   * Calling it again with the same name returns the same collection (a spec declaring fields the
+   * first one did not throws; a bare `{ name }` is fine).
    */
   collection<T extends Doc>(spec: CollectionSpec): Promise<Collection<T>>;
   /** Names of every collection that exists in the store (for export/import). */
