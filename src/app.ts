@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
+import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { createRenderer } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
@@ -43,7 +44,7 @@ export interface Sesame {
  */
 export async function createApp(
   config: Config,
-  deps: { store: Store; logger: Logger; mailer?: Mailer },
+  deps: { store: Store; logger: Logger; mailer?: Mailer; limits?: Partial<Limits> },
 ): Promise<Sesame> {
   const { store, logger } = deps;
   const keys = await loadKeyMaterial(store);
@@ -52,12 +53,13 @@ export async function createApp(
   const renderer = createRenderer({ rpName: config.rpName });
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
-  const [accounts, credentials, challenges, audit, signupCodes] = await Promise.all([
+  const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
     createAccountRepository(store),
     createCredentialRepository(store),
     createChallengeRepository(store),
     createAuditLog(store),
     createSignupCodes(store, secret),
+    createRateLimiter(store),
   ]);
   const ceremonies = createPasskeyCeremonies({
     rpId: config.rpId,
@@ -88,6 +90,8 @@ export async function createApp(
       mailer,
       renderer,
       csrf: createCsrf(secret),
+      limiter,
+      limits: { ...DEFAULT_LIMITS, ...deps.limits },
       fakeSecret: secret,
       rpName: config.rpName,
       issuer: config.issuer,

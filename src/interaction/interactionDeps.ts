@@ -3,6 +3,7 @@ import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { SignupCodes } from '../accounts/signupCodes.js';
 import type { Csrf } from '../http/csrf.js';
+import type { Limits, RateLimiter } from '../http/rateLimiter.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { CredentialRepository } from '../passkeys/credentialRepository.js';
@@ -19,6 +20,8 @@ export interface InteractionDeps {
   mailer: Mailer;
   renderer: Renderer;
   csrf: Csrf;
+  limiter: RateLimiter;
+  limits: Limits;
   /** Key for deterministic fake credential lists. */
   fakeSecret: string;
   rpName: string;

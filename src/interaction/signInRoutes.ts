@@ -37,6 +37,9 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/passkey/options', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
     const { email } = await readBody(ctx, 'json', optionsBody);
+    await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
+    if (email !== undefined)
+      await deps.limiter.hit(`signin:email:${email}`, deps.limits.signInPerEmail);
     let allow;
     if (email !== undefined) {
       const account = await deps.accounts.findByEmail(email);
@@ -59,6 +62,7 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
     const { response } = await readBody(ctx, 'json', verifyBody);
+    await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
     const from = requestOrigin(ctx);
     const { account, credential, facts } = await deps.ceremonies.verifyAuthentication({
       binding: binding(details.uid),

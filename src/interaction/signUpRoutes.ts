@@ -76,6 +76,8 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       return renderStart(ctx, details.uid, values, parsed.error.issues[0]?.message);
     }
     const { email, name } = parsed.data;
+    await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
+    await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
     const taken = Boolean(await deps.accounts.findByEmail(email));
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),
@@ -126,6 +128,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/signup/options', async (ctx) => {
     const details = await loginInteraction(ctx);
     const { code } = await readBody(ctx, 'json', optionsBody);
+    await deps.limiter.hit(`code:ip:${ctx.ip}`, deps.limits.codePerIp);
     const pending = await deps.signupCodes.check(binding(details.uid), code);
     const user = { accountId: newAccountId(), email: pending.email, name: pending.name };
     ctx.body = await deps.ceremonies.registrationOptions({
@@ -139,6 +142,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/signup/verify', async (ctx) => {
     const details = await loginInteraction(ctx);
     const { response } = await readBody(ctx, 'json', verifyBody);
+    await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
     const { challenge, credential, facts } = await deps.ceremonies.verifyRegistration({
       binding: binding(details.uid),
       response,

@@ -6,10 +6,21 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type Sesame } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import type { Limit, Limits } from '../../src/http/rateLimiter.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import { createClientRegistry, type ClientInput } from '../../src/oidc/clientRegistry.js';
 import type { Store } from '../../src/store/collection.js';
 import { openStore } from '../../src/store/openStore.js';
+
+const LOOSE: Limit = { max: 10_000, windowMs: 60_000 };
+/** Limits loose enough that tests of other features never meet them; rate-limit tests pass their own. */
+export const LOOSE_LIMITS: Limits = {
+  ceremonyPerIp: LOOSE,
+  signInPerEmail: LOOSE,
+  mailPerEmail: LOOSE,
+  mailPerIp: LOOSE,
+  codePerIp: LOOSE,
+};
 
 /** A real Sesame server on a free loopback port with a fresh embedded store. */
 export interface RunningSesame {
@@ -30,7 +41,10 @@ export interface RunningSesame {
  * Starts Sesame exactly as `main.ts` does (same `createApp`), on `http://localhost:<port>`,
  * with `env` overriding the defaults (e.g. `SMTP_URL` of a mail catcher).
  */
-export async function startSesame(env: Record<string, string> = {}): Promise<RunningSesame> {
+export async function startSesame(
+  env: Record<string, string> = {},
+  options: { limits?: Partial<Limits> } = {},
+): Promise<RunningSesame> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sesame-test-'));
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +64,7 @@ export async function startSesame(env: Record<string, string> = {}): Promise<Run
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const sesame = await createApp(config, { store, logger });
+  const sesame = await createApp(config, { store, logger, limits: options.limits ?? LOOSE_LIMITS });
   server.on('request', sesame.app.callback());
   const registry = await createClientRegistry(store);
   return {

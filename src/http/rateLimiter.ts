@@ -1,0 +1,51 @@
+import type { Store } from '../store/collection.js';
+import { TooManyRequests } from './errors.js';
+
+/** One limit: at most `max` hits per `windowMs` for a key. */
+export interface Limit {
+  max: number;
+  windowMs: number;
+}
+
+/** Rate limits kept in the store, so every process and instance sharing it shares them. */
+export interface RateLimiter {
+  /** Counts a hit for `key` and throws 429 (with Retry-After) once it exceeds `limit`. */
+  hit(key: string, limit: Limit): Promise<void>;
+}
+
+/** Fixed-window counters in the `rate_limits` collection, one atomic increment per hit. */
+export async function createRateLimiter(store: Store): Promise<RateLimiter> {
+  const counters = await store.collection({ name: 'rate_limits' });
+  return {
+    async hit(key, limit) {
+      const now = Date.now();
+      const window = Math.floor(now / limit.windowMs);
+      const expiresAt = (window + 1) * limit.windowMs;
+      const count = await counters.increment(`${key}:${limit.windowMs}:${window}`, expiresAt);
+      if (count > limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
+    },
+  };
+}
+
+/** The limits of the sign-in, sign-up and recovery endpoints (SPEC.md §8). */
+export interface Limits {
+  /** Passkey options and assertion checks, per client IP. */
+  ceremonyPerIp: Limit;
+  /** Email-first sign-in options, per email address (same for known and unknown emails). */
+  signInPerEmail: Limit;
+  /** Sign-up and recovery mails, per email address. */
+  mailPerEmail: Limit;
+  /** Sign-up and recovery mails, per client IP. */
+  mailPerIp: Limit;
+  /** Sign-up code guesses, per client IP (each code also locks after 5 tries). */
+  codePerIp: Limit;
+}
+
+/** Production limits. Tests of other features pass looser ones through `createApp`. */
+export const DEFAULT_LIMITS: Limits = {
+  ceremonyPerIp: { max: 120, windowMs: 60_000 },
+  signInPerEmail: { max: 20, windowMs: 15 * 60_000 },
+  mailPerEmail: { max: 5, windowMs: 15 * 60_000 },
+  mailPerIp: { max: 20, windowMs: 15 * 60_000 },
+  codePerIp: { max: 30, windowMs: 15 * 60_000 },
+};
