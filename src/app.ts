@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Koa from 'koa';
-import mount from 'koa-mount';
 import type Provider from 'oidc-provider';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
+import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
+import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
@@ -18,8 +19,15 @@ import { staticFiles } from './http/staticFiles.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createMetrics, type Metrics } from './metrics/createMetrics.js';
+import { httpMetrics } from './metrics/httpMetrics.js';
+import { instrumentCeremonies, observeChallenges } from './metrics/instrumentCeremonies.js';
+import { instrumentStore } from './metrics/instrumentStore.js';
+import { metricsRoute } from './metrics/metricsRoute.js';
 import { createProvider } from './oidc/createProvider.js';
-import { loadKeyMaterial } from './oidc/keyMaterial.js';
+import { loadKeyMaterial, readKeyMaterial, type KeyMaterial } from './oidc/keyMaterial.js';
+import { KEY_POLL_MS, watchKeys, type KeyWatcher } from './oidc/keyWatcher.js';
+import { createProviderSwitch } from './oidc/providerSwitch.js';
 import { createChallengeRepository } from './passkeys/challengeRepository.js';
 import {
   createCredentialRepository,
@@ -36,6 +44,9 @@ export interface Sesame {
   accounts: AccountRepository;
   credentials: CredentialRepository;
   audit: AuditLog;
+  /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
+  keyWatcher: KeyWatcher;
+  metrics: Metrics;
 }
 
 /**
@@ -44,12 +55,20 @@ export interface Sesame {
  */
 export async function createApp(
   config: Config,
-  deps: { store: Store; logger: Logger; mailer?: Mailer; limits?: Partial<Limits> },
+  deps: {
+    store: Store;
+    logger: Logger;
+    mailer?: Mailer;
+    limits?: Partial<Limits>;
+    /** How often to look for rotated keys (tests shorten it). */
+    keyPollMs?: number;
+  },
 ): Promise<Sesame> {
-  const { store, logger } = deps;
+  const { logger } = deps;
+  const metrics = createMetrics();
+  const store = instrumentStore(deps.store, metrics);
   const keys = await loadKeyMaterial(store);
-  const secret = keys.cookieKeys[0];
-  if (!secret) throw new Error('no cookie key in the store');
+  const secret = keys.hmacSecret;
   const renderer = createRenderer({ rpName: config.rpName });
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
@@ -61,31 +80,42 @@ export async function createApp(
     createSignupCodes(store, secret),
     createRateLimiter(store),
   ]);
-  const ceremonies = createPasskeyCeremonies({
-    rpId: config.rpId,
-    rpName: config.rpName,
-    origin: config.origin,
-    accounts,
-    credentials,
-    challenges,
-    audit,
-  });
-  const provider = await createProvider({
-    issuer: config.issuer,
-    secure: config.secure,
-    trustProxy: config.trustProxy,
-    store,
-    keys,
-    accounts,
-    renderer,
-  });
+  const recoveryTokens = await createRecoveryTokens(store);
+  const ceremonies = instrumentCeremonies(
+    createPasskeyCeremonies({
+      rpId: config.rpId,
+      rpName: config.rpName,
+      origin: config.origin,
+      accounts,
+      credentials,
+      challenges: observeChallenges(challenges),
+      audit,
+    }),
+    metrics,
+  );
+  const buildProvider = (material: KeyMaterial) =>
+    createProvider({
+      issuer: config.issuer,
+      secure: config.secure,
+      trustProxy: config.trustProxy,
+      store,
+      keys: material,
+      accounts,
+      renderer,
+      logger,
+    });
+  // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
+  const providers = createProviderSwitch(await buildProvider(keys));
   const interactions = createInteractionRouter(
     {
-      provider,
+      get provider() {
+        return providers.current;
+      },
       ceremonies,
       accounts,
       credentials,
       signupCodes,
+      recoveryTokens,
       audit,
       mailer,
       renderer,
@@ -110,11 +140,40 @@ export async function createApp(
     );
   }
   app.use(requestLogger(logger));
+  app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
   app.use(errorHandler(renderer, logger));
   app.use(healthRoutes(store));
+  app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
   app.use(interactions.routes());
-  app.use(mount(provider));
-  return { app, provider, accounts, credentials, audit };
+  app.use(authorizationPostRefusal());
+  app.use(providers.middleware);
+  const keyWatcher = watchKeys({
+    read: () => readKeyMaterial(store),
+    version: keys.version,
+    intervalMs: deps.keyPollMs ?? KEY_POLL_MS,
+    logger,
+    async onChange(next) {
+      try {
+        providers.swap(await buildProvider(next));
+      } catch (err) {
+        metrics.keyReloads.inc({ result: 'failure' });
+        throw err;
+      }
+      app.keys = next.cookieKeys;
+      metrics.keyReloads.inc({ result: 'success' });
+    },
+  });
+  return {
+    app,
+    get provider() {
+      return providers.current;
+    },
+    accounts,
+    credentials,
+    audit,
+    keyWatcher,
+    metrics,
+  };
 }

@@ -21,6 +21,13 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `true` when ISSUER is https: cookies get `Secure`, responses get HSTS. */
   secure: boolean;
+  /**
+   * Benchmarks only: every rate limit's allowance is multiplied by this (default 1), so a load
+   * test from one loopback address is not throttled while the limiter still does its work.
+   */
+  rateLimitMultiplier: number;
+  /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
+  metricsToken: string | undefined;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -97,6 +104,20 @@ const schema = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  // Benchmarks only (`npm run bench`): never set it in production.
+  BENCH_RATE_LIMIT_MULTIPLIER: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 1000000')
+    .max(1_000_000, 'must be between 1 and 1000000')
+    .default(1),
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
+      'must be 16 to 256 printable characters without spaces',
+    ),
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -137,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     trustProxy: v.TRUST_PROXY,
     logLevel: v.LOG_LEVEL,
     secure: v.ISSUER.protocol === 'https:',
+    rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
+    metricsToken: v.METRICS_TOKEN,
   };
 }
 

@@ -1,8 +1,9 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';
+import { serveClusterMetrics } from './metrics/clusterMetrics.js';
 import { openStore } from './store/openStore.js';
 
 /** How long SIGTERM waits for in-flight requests before closing anyway. */
@@ -33,6 +34,7 @@ if (config.workers > 1 && cluster.isPrimary) {
 function runPrimary(cfg: Config, log: Logger): void {
   log.info({ workers: cfg.workers }, 'starting workers');
   let stopping = false;
+  serveClusterMetrics();
   for (let i = 0; i < cfg.workers; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
@@ -48,12 +50,20 @@ function runPrimary(cfg: Config, log: Logger): void {
 }
 
 async function runServer(cfg: Config, log: Logger): Promise<void> {
+  // Imported only once the configuration is known good, so a bad value prints one line.
+  const { createApp } = await import('./app.js');
   const store = await openStore({ dataDir: cfg.dataDir, mongodbUri: cfg.mongodbUri });
   if (!cfg.smtpUrl)
     log.warn(
       'SMTP_URL is not set: mails are written to the log instead of sent (development only)',
     );
-  const { app } = await createApp(cfg, { store, logger: log });
+  if (cfg.rateLimitMultiplier !== 1)
+    log.warn(
+      { multiplier: cfg.rateLimitMultiplier },
+      'BENCH_RATE_LIMIT_MULTIPLIER is set: rate limits are loosened (benchmarks only)',
+    );
+  const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
+  const { app, keyWatcher } = await createApp(cfg, { store, logger: log, limits });
   const server: Server = app.listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });
@@ -66,6 +76,7 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down: finishing in-flight requests');
+    keyWatcher.stop();
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
     server.close(() => {

@@ -3,8 +3,11 @@ import { ConfigError, loadConfig } from '../config.js';
 import { ClientInputError } from '../oidc/clientRegistry.js';
 import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';
+import { backupCommands } from './backupCommands.js';
 import { clientCommands } from './clientCommands.js';
+import { keysCommands } from './keysCommands.js';
 import { createOutput } from './output.js';
+import { userCommands } from './userCommands.js';
 
 /**
  * `sesame` — administration from the command line. Opens the store directly (embedded or
@@ -45,5 +48,8 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
 }
 
 clientCommands(program, run);
+userCommands(program, run);
+keysCommands(program, run);
+backupCommands(program, run);
 
 await program.parseAsync(process.argv);

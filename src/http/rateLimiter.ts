@@ -49,3 +49,15 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
 };
+
+/**
+ * `limits` with every allowance multiplied by `factor` (windows unchanged). Only for load tests
+ * (`BENCH_RATE_LIMIT_MULTIPLIER`): the limiter still counts every hit, it just never refuses.
+ */
+export function scaleLimits(limits: Limits, factor: number): Limits {
+  const scaled = {} as Limits;
+  for (const [name, limit] of Object.entries(limits) as [keyof Limits, Limit][]) {
+    scaled[name] = { max: limit.max * factor, windowMs: limit.windowMs };
+  }
+  return scaled;
+}

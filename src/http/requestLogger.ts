@@ -1,26 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../log/createLogger.js';
+import { requestContext } from '../log/requestContext.js';
 
 /**
- * Gives each request an id (response header `X-Request-Id`) and a child logger carrying it in
- * `ctx.state.log`, and logs one line per request. Only the path is logged, never the query
- * string, which can hold codes and tokens.
+ * Gives each request an id (response header `X-Request-Id`), serves the rest of the request
+ * inside a {@link requestContext} holding it, so every line any module logs meanwhile carries
+ * `reqId`, and logs one line per request. `ctx.state.log` stays for handlers that want a
+ * logger at hand. Only the path is logged, never the query string, which can hold codes and
+ * tokens.
  */
 export function requestLogger(logger: Logger): Middleware {
-  return async (ctx, next) => {
-    const started = performance.now();
+  return (ctx, next) => {
     const reqId = randomUUID();
     ctx.state.requestId = reqId;
-    ctx.state.log = logger.child({ reqId });
+    ctx.state.log = logger;
     ctx.set('X-Request-Id', reqId);
-    try {
-      await next();
-    } finally {
-      const ms = Math.round((performance.now() - started) * 10) / 10;
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
-      if (ctx.status >= 500) ctx.state.log.error(line, 'request');
-      else ctx.state.log.debug(line, 'request');
-    }
+    return requestContext.run({ reqId }, async () => {
+      const started = performance.now();
+      try {
+        await next();
+      } finally {
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
+        if (ctx.status >= 500) logger.error(line, 'request');
+        else logger.debug(line, 'request');
+      }
+    });
   };
 }

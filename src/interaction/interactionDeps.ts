@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
+import type { RecoveryTokens } from '../accounts/recoveryTokens.js';
 import type { SignupCodes } from '../accounts/signupCodes.js';
 import type { Csrf } from '../http/csrf.js';
 import type { Limits, RateLimiter } from '../http/rateLimiter.js';
@@ -16,6 +17,7 @@ export interface InteractionDeps {
   accounts: AccountRepository;
   credentials: CredentialRepository;
   signupCodes: SignupCodes;
+  recoveryTokens: RecoveryTokens;
   audit: AuditLog;
   mailer: Mailer;
   renderer: Renderer;

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { NotFound } from '../http/errors.js';
+import { StoreUnavailableError } from '../store/collection.js';
 
 /** The interaction details oidc-provider keeps for one sign-in. */
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -16,7 +17,8 @@ export async function loadInteraction(
   let details: InteractionDetails;
   try {
     details = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch {
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();

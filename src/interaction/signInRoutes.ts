@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
 import { readBody } from '../http/readBody.js';
-import { fakeCredentials } from '../passkeys/fakeCredentials.js';
+import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
@@ -43,13 +43,18 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
     let allow;
     if (email !== undefined) {
       const account = await deps.accounts.findByEmail(email);
-      const credentials =
-        account && !account.disabled ? await deps.credentials.forAccount(account.id) : [];
+      const active = account && !account.disabled ? account : undefined;
+      // An unknown or disabled address is looked up too (with an id no account has), so both
+      // paths do the same store work and take the same time.
+      const credentials = await deps.credentials.forAccount(active?.id ?? '');
       allow =
-        account && credentials.length > 0
+        active && credentials.length > 0
           ? {
-              accountId: account.id,
-              credentials: credentials.map((c) => ({ id: c.id, transports: c.transports })),
+              accountId: active.id,
+              credentials: credentials.map((c) => ({
+                id: c.id,
+                transports: listedTransports(c.transports),
+              })),
             }
           : { credentials: fakeCredentials(deps.fakeSecret, email) };
     }

@@ -1,9 +1,11 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { requestContext } from './requestContext.js';
 
 export type { Logger };
 
 /**
- * JSON logger (pino). Known secret-bearing keys are redacted wherever they appear, as a second
+ * JSON logger (pino). Every line written while a request is served carries its `reqId`
+ * (see requestContext). Known secret-bearing keys are redacted wherever they appear, as a second
  * line of defence: code never logs codes, tokens, cookies, keys or full emails on purpose.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -11,6 +13,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       base: { service: 'sesame' },
+      mixin: () => {
+        const request = requestContext.getStore();
+        return request ? { reqId: request.reqId } : {};
+      },
       redact: {
         paths: [
           'code',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Store } from '../store/collection.js';
-import { oidcCollectionSpec, type OidcDoc } from './createAdapter.js';
+import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 import { redirectUriProblem } from './validateRedirectUri.js';
 
 /** What an operator registers (SPEC.md §3 `client add`). */

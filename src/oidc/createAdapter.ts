@@ -1,31 +1,10 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Collection, CollectionSpec, Doc, Store } from '../store/collection.js';
-
-/** What oidc-provider stores for one model instance: its payload and expiry. */
-export interface OidcDoc extends Doc {
-  payload: AdapterPayload;
-}
-
-/** The collection layout of each oidc-provider model (`oidc_<Model>`). */
-export function oidcCollectionSpec(model: string): CollectionSpec {
-  const spec: { name: string; unique: string[]; indexed: string[] } = {
-    name: `oidc_${model}`,
-    unique: [],
-    indexed: ['payload.grantId'],
-  };
-  if (model === 'Session') {
-    spec.unique.push('payload.uid');
-    spec.indexed.push('payload.accountId');
-  }
-  if (model === 'Grant') spec.indexed.push('payload.accountId');
-  if (model === 'DeviceCode' || model === 'BackchannelAuthenticationRequest')
-    spec.unique.push('payload.userCode');
-  return spec;
-}
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import type { Collection, Store } from '../store/collection.js';
+import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 
 /**
  * oidc-provider's adapter over the store port: one collection per model, `expiresAt` from
- * `expiresIn`, `consume` as an atomic set-if-absent, `revokeByGrantId` as one indexed delete.
+ * `expiresIn`, `consume` as an atomic set-if-absent (exactly once), `revokeByGrantId` as one indexed delete.
  */
 export function createAdapter(store: Store): new (model: string) => Adapter {
   return class StoreAdapter implements Adapter {
@@ -53,8 +32,16 @@ export function createAdapter(store: Store): new (model: string) => Adapter {
       return (await (await this.col).findOne('payload.userCode', userCode))?.payload;
     }
 
+    /**
+     * Marks a code or refresh token used. oidc-provider checks `consumed` before calling this,
+     * so two concurrent redemptions both get here; only the first sets it, and the loser fails
+     * with `invalid_grant` — exactly one redemption succeeds, across processes too.
+     */
     async consume(id: string): Promise<void> {
-      await (await this.col).setIfAbsent(id, 'payload.consumed', Math.floor(Date.now() / 1000));
+      const first = await (
+        await this.col
+      ).setIfAbsent(id, 'payload.consumed', Math.floor(Date.now() / 1000));
+      if (!first) throw new errors.InvalidGrant('grant already used');
     }
 
     async destroy(id: string): Promise<void> {

@@ -1,8 +1,10 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { Renderer } from '../http/renderer.js';
+import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
-import { createAdapter, oidcCollectionSpec, type OidcDoc } from './createAdapter.js';
+import { createAdapter } from './createAdapter.js';
+import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 import { createFindAccount } from './findAccount.js';
 import { createInteractionPolicy } from './interactionPolicy.js';
 import type { KeyMaterial } from './keyMaterial.js';
@@ -16,6 +18,7 @@ export interface ProviderDeps {
   keys: KeyMaterial;
   accounts: AccountRepository;
   renderer: Renderer;
+  logger: Logger;
 }
 
 const DAY = 24 * 3600;
@@ -51,6 +54,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     responseTypes: ['code'],
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
+    // OIDC Core requires redirect_uri in every authorization request.
+    allowOmittingSingleRegisteredRedirectUri: false,
     clientDefaults: {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
@@ -84,6 +89,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
         allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none',
       },
       userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
@@ -118,16 +124,33 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
           : 'The request could not be completed.';
       renderer.page(ctx as never, 'error', {
         title: 'That did not work',
-        message: humanize(description),
+        message: FRIENDLY_ERRORS[String(out.error)] ?? humanize(description),
         code: out.error,
         requestId: ctx.state?.requestId,
       });
     },
   };
   const provider = new Provider(deps.issuer, configuration);
+  provider.on('backchannel.error', (_ctx, err, client) =>
+    deps.logger.warn(
+      { clientId: client.clientId, err: (err as Error).message },
+      'back-channel logout delivery failed',
+    ),
+  );
+  provider.on('server_error', (ctx, err) =>
+    (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
+  );
   provider.proxy = deps.trustProxy;
   return provider;
 }
+
+/** Errors shown on a page (never redirected), in words for the person who meets them. */
+const FRIENDLY_ERRORS: Record<string, string> = {
+  invalid_client:
+    'This app is not registered here, so it cannot sign you in. Contact the app’s support.',
+  invalid_redirect_uri:
+    'This app asked to send you to an address it has not registered. For your safety, you were not sent there.',
+};
 
 /** oidc-provider's descriptions are lower-case fragments; start them with a capital. */
 function humanize(text: string): string {

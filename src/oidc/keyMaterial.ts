@@ -1,64 +1,129 @@
-import { generateKeyPairSync, randomBytes, type JsonWebKey } from 'node:crypto';
-import { DuplicateKeyError, type Doc, type Store } from '../store/collection.js';
+import { createHash, type JsonWebKey } from 'node:crypto';
+import {
+  DuplicateKeyError,
+  type Collection,
+  type CollectionSpec,
+  type Doc,
+  type Store,
+} from '../store/collection.js';
+import { newSecretKey, newSigningKey, SIGNING_ALGORITHMS } from './newKeys.js';
 
-/** A stored key: a private signing JWK or a cookie-signing secret. */
+/**
+ * A stored key: a private signing JWK, a cookie-signing secret, or the HMAC secret of CSRF
+ * tokens, sign-up code hashes and fake credential lists. A key whose `activatesAt` lies ahead
+ * is published (JWKS) and accepted (cookies) but not yet used to sign; a superseded key gets
+ * an `expiresAt` after which the store forgets it (see rotateKeys).
+ */
 export interface StoredKey extends Doc {
-  kind: 'signing' | 'cookie';
+  kind: 'signing' | 'cookie' | 'hmac';
   createdAt: number;
+  /** Epoch ms from which the key signs; absent: from creation. */
+  activatesAt?: number;
   /** Signing keys: the private JWK (with `kid`, `alg`, `use`). */
   jwk?: JsonWebKey & { kid: string; alg: string; use: 'sig' };
-  /** Cookie keys: a random secret. */
+  /** Cookie and HMAC keys: a random secret. */
   secret?: string;
 }
 
-/** The keys the provider needs: private signing JWKs (newest first) and cookie keys. */
+/** The keys the provider needs, each list in the order oidc-provider and keygrip use them. */
 export interface KeyMaterial {
+  /** Private signing JWKs: for each algorithm the first one signs, all verify and are published. */
   signingKeys: NonNullable<StoredKey['jwk']>[];
+  /** Cookie secrets: the first signs, all verify. */
   cookieKeys: string[];
+  /** Stable secret for HMACs that must agree across instances and rotations (never rotated). */
+  hmacSecret: string;
+  /** Changes whenever a key appears, disappears or starts signing; cheap to compare. */
+  version: string;
+}
+
+/** The `keys` collection. */
+export const KEYS_SPEC: CollectionSpec = { name: 'keys', indexed: ['kind'] };
+
+/** Opens the `keys` collection. */
+export function keysCollection(store: Store): Promise<Collection<StoredKey>> {
+  return store.collection<StoredKey>(KEYS_SPEC);
+}
+
+/** True once `key` may sign (its activation time has come). */
+export function isActivated(key: StoredKey, now: number): boolean {
+  return key.activatesAt === undefined || key.activatesAt <= now;
 }
 
 /**
- * Loads signing and cookie keys from the store, generating them on first start. Instances that
- * start together agree: each initial key has a fixed id, so only the first insert wins and
- * everyone reads the winner.
+ * Orders the keys of one kind that are live at `now` for use: activated keys first, newest
+ * activation first (the first one of an algorithm signs), then keys waiting to activate
+ * (published, not signing). Ordering by activation rather than by clock alone keeps a key made
+ * on a machine with a skewed clock from jumping the queue.
  */
-export async function loadKeyMaterial(store: Store): Promise<KeyMaterial> {
-  const col = await store.collection<StoredKey>({ name: 'keys', indexed: ['kind'] });
-  const ensure = async (id: string, make: () => StoredKey) => {
-    if (await col.get(id)) return;
+export function orderKeys(keys: StoredKey[], now: number): StoredKey[] {
+  const since = (k: StoredKey) => k.activatesAt ?? k.createdAt;
+  const live = keys.filter((k) => k.expiresAt === undefined || k.expiresAt > now);
+  const activated = live.filter((k) => isActivated(k, now)).sort((a, b) => since(b) - since(a));
+  const waiting = live.filter((k) => !isActivated(k, now)).sort((a, b) => since(a) - since(b));
+  return [...activated, ...waiting];
+}
+
+/**
+ * Loads signing, cookie and HMAC keys from the store, generating any kind that has no live key
+ * (first start). Instances that start together agree: each initial key has a fixed id, so only
+ * the first insert wins and everyone reads the winner.
+ */
+export async function loadKeyMaterial(store: Store, now = Date.now()): Promise<KeyMaterial> {
+  const col = await keysCollection(store);
+  const insertOnce = async (key: StoredKey) => {
     try {
-      await col.insert(make());
+      await col.insert(key);
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
   };
-  await ensure('signing-initial-RS256', () => signingKey('signing-initial-RS256', 'RS256'));
-  await ensure('signing-initial-ES256', () => signingKey('signing-initial-ES256', 'ES256'));
-  await ensure('cookie-initial', () => ({
-    id: 'cookie-initial',
-    kind: 'cookie',
-    createdAt: Date.now(),
-    secret: randomBytes(32).toString('base64url'),
-  }));
-  const newestFirst = (a: StoredKey, b: StoredKey) => b.createdAt - a.createdAt;
-  const signing = (await col.list('kind', 'signing')).sort(newestFirst);
-  const cookie = (await col.list('kind', 'cookie')).sort(newestFirst);
-  return {
-    signingKeys: signing.flatMap((k) => (k.jwk ? [k.jwk] : [])),
-    cookieKeys: cookie.flatMap((k) => (k.secret ? [k.secret] : [])),
-  };
+  const signing = await col.list('kind', 'signing');
+  for (const alg of SIGNING_ALGORITHMS) {
+    if (!signing.some((k) => k.jwk?.alg === alg))
+      await insertOnce(newSigningKey(alg, { id: `signing-initial-${alg}`, now }));
+  }
+  if ((await col.list('kind', 'hmac')).length === 0) {
+    // Stores made before the HMAC key existed used the first cookie key for it; keeping that
+    // value keeps their CSRF tokens, pending codes and fake credential lists unchanged.
+    const legacy = (await col.get('cookie-initial'))?.secret;
+    await insertOnce(
+      newSecretKey('hmac', { id: 'hmac-initial', now, ...(legacy ? { secret: legacy } : {}) }),
+    );
+  }
+  if ((await col.list('kind', 'cookie')).length === 0)
+    await insertOnce(newSecretKey('cookie', { id: 'cookie-initial', now }));
+  const material = await readKeyMaterial(store, now);
+  if (!material) throw new Error('the keys collection holds no usable keys');
+  return material;
 }
 
-function signingKey(id: string, alg: 'RS256' | 'ES256'): StoredKey {
-  const { privateKey } =
-    alg === 'RS256'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const kid = randomBytes(12).toString('base64url');
-  return {
-    id,
-    kind: 'signing',
-    createdAt: Date.now(),
-    jwk: { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' },
-  };
+/**
+ * Reads the keys as they stand at `now`, without creating any; `undefined` when a kind has no
+ * live key (a store that was never started, or damaged), so a running server keeps what it has.
+ */
+export async function readKeyMaterial(
+  store: Store,
+  now = Date.now(),
+): Promise<KeyMaterial | undefined> {
+  const col = await keysCollection(store);
+  const signing = orderKeys(await col.list('kind', 'signing'), now);
+  const cookie = orderKeys(await col.list('kind', 'cookie'), now);
+  const hmac = orderKeys(await col.list('kind', 'hmac'), now);
+  const signingKeys = signing.flatMap((k) => (k.jwk ? [k.jwk] : []));
+  const cookieKeys = cookie.flatMap((k) => (k.secret ? [k.secret] : []));
+  // The oldest HMAC key: it is never rotated, and a racing second one must not take over.
+  const hmacSecret = hmac.at(-1)?.secret;
+  const signs = (alg: string) => signing.some((k) => k.jwk?.alg === alg && isActivated(k, now));
+  const cookieSigns = cookie.some((k) => k.secret && isActivated(k, now));
+  if (!SIGNING_ALGORITHMS.every(signs) || !cookieSigns || !hmacSecret) return undefined;
+  const version = createHash('sha256')
+    .update(
+      JSON.stringify(
+        [signing, cookie, hmac].map((keys) => keys.map((k) => [k.id, isActivated(k, now)])),
+      ),
+    )
+    .digest('base64url')
+    .slice(0, 16);
+  return { signingKeys, cookieKeys, hmacSecret, version };
 }

@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { Collection } from '../store/collection.js';
-import type { OidcDoc } from './createAdapter.js';
+import type { OidcDoc } from './oidcCollectionSpec.js';
 
 /**
  * Finds the grant that covers this request so consent is asked once per app, not per session:

@@ -139,3 +139,28 @@ function setUpSignUpCode(): void {
 
 if (body.dataset.page === 'signIn') setUpSignIn();
 if (body.dataset.page === 'signUpCode') setUpSignUpCode();
+
+/** The recovery link page: "Create passkey" registers a new passkey for the link's account. */
+function setUpRecoveryLink(): void {
+  const form = document.getElementById('recovery-form') as HTMLFormElement | null;
+  const token = form?.dataset.token ?? '';
+  const verifyPath = form?.dataset.verify ?? '/recovery/verify';
+  if (!browserSupportsWebAuthn()) {
+    showError('This browser does not support passkeys. Try an up-to-date browser.');
+    return;
+  }
+  form?.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(form, async () => {
+      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+        '/recovery/options',
+        { token },
+      );
+      const response = await startRegistration({ optionsJSON });
+      const { redirectTo } = await post<{ redirectTo: string }>(verifyPath, { token, response });
+      window.location.assign(redirectTo);
+    });
+  });
+}
+
+if (body.dataset.page === 'recoveryLink') setUpRecoveryLink();

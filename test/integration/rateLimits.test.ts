@@ -4,6 +4,7 @@ import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
 import { openInteraction, postJson, startSignUp } from '../support/passkeyFlows.js';
+import { requestRecovery } from '../support/recoveryFlows.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 let sesame: RunningSesame;
@@ -51,6 +52,22 @@ describe('rate limits (kept in the store)', () => {
     expect(await counters.count()).toBeGreaterThan(0);
   });
 
+  test('X-Forwarded-For is ignored without TRUST_PROXY: spoofed addresses share one bucket', async () => {
+    const agent = createHttpAgent(sesame.issuer);
+    const { uid } = await openInteraction(agent, await rp.authorizationUrl());
+    // The IP bucket is already full from the test above; a spoofed header does not escape it.
+    const res = await agent.request(`/interaction/${uid}/passkey/options`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'X-Forwarded-For': '203.0.113.7',
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(429);
+  });
+
   test('sign-up mails per email: the 3rd is refused with a page, and no third mail is sent', async () => {
     const agent = createHttpAgent(sesame.issuer);
     const email = 'limited@example.com';
@@ -65,5 +82,27 @@ describe('rate limits (kept in the store)', () => {
     expect(res.headers.get('retry-after')).toBeTruthy();
     expect(await res.text()).toContain('Too many attempts');
     await expect(mail.waitFor(email, undefined, 500)).rejects.toThrow();
+  });
+
+  test('recovery mails share the per-email limit, for unknown addresses too: the 3rd is 429', async () => {
+    await sesame.sesame.accounts.insert({
+      id: 'limited-account',
+      email: 'known-limited@example.com',
+      name: 'K',
+      emailVerified: true,
+      createdAt: Date.now(),
+    });
+    const agent = createHttpAgent(sesame.issuer);
+    for (const email of ['known-limited@example.com', 'unknown-limited@example.com']) {
+      for (let i = 0; i < 2; i++) {
+        const { uid } = await openInteraction(agent, await rp.authorizationUrl());
+        expect((await requestRecovery(agent, sesame.issuer, uid, email)).status).toBe(303);
+      }
+      const { uid } = await openInteraction(agent, await rp.authorizationUrl());
+      const res = await requestRecovery(agent, sesame.issuer, uid, email);
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await res.text()).toContain('Too many attempts');
+    }
   });
 });

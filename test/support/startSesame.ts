@@ -25,6 +25,8 @@ export const LOOSE_LIMITS: Limits = {
 /** A real Sesame server on a free loopback port with a fresh embedded store. */
 export interface RunningSesame {
   issuer: string;
+  /** Where the server really listens (`http://127.0.0.1:<port>`), whatever ISSUER says. */
+  localUrl: string;
   config: Config;
   store: Store;
   sesame: Sesame;
@@ -43,7 +45,7 @@ export interface RunningSesame {
  */
 export async function startSesame(
   env: Record<string, string> = {},
-  options: { limits?: Partial<Limits> } = {},
+  options: { limits?: Partial<Limits>; keyPollMs?: number } = {},
 ): Promise<RunningSesame> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sesame-test-'));
   const server: Server = createServer();
@@ -64,11 +66,17 @@ export async function startSesame(
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const sesame = await createApp(config, { store, logger, limits: options.limits ?? LOOSE_LIMITS });
+  const sesame = await createApp(config, {
+    store,
+    logger,
+    limits: options.limits ?? LOOSE_LIMITS,
+    ...(options.keyPollMs ? { keyPollMs: options.keyPollMs } : {}),
+  });
   server.on('request', sesame.app.callback());
   const registry = await createClientRegistry(store);
   return {
     issuer: config.issuer,
+    localUrl: `http://127.0.0.1:${port}`,
     config,
     store,
     sesame,
@@ -76,6 +84,7 @@ export async function startSesame(
     logLines,
     registerClient: (input) => registry.add({ name: 'Test App', ...input }),
     async close() {
+      sesame.keyWatcher.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
