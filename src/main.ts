@@ -88,7 +88,9 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
           process.exit(0);
         });
     });
+    // Keep-alive connections go as soon as their last response is out, not at the client's leisure.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

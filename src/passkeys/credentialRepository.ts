@@ -24,6 +24,8 @@ export interface CredentialRepository {
   insert(credential: StoredCredential): Promise<void>;
   update(credential: StoredCredential): Promise<void>;
   delete(id: string): Promise<boolean>;
+  /** Every stored credential (for maintenance sweeps). */
+  all(): AsyncIterable<StoredCredential>;
 }
 
 /** Opens the `credentials` collection (indexed by `accountId`). */
@@ -38,5 +40,6 @@ export async function createCredentialRepository(store: Store): Promise<Credenti
     insert: (c) => col.insert(c),
     update: (c) => col.upsert(c),
     delete: (id) => col.delete(id),
+    all: () => col.all(),
   };
 }
