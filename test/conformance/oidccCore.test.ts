@@ -421,6 +421,54 @@ describe('OIDC conformance (Basic OP)', () => {
     expect(info.name).toBe('Conny Formance');
   });
 
+  test('advertised response_mode=form_post works under the CSP (its inline script is allowed by hash)', async () => {
+    const agent = createHttpAgent(c.sesame.issuer);
+    await c.login({}, agent);
+    const url = await c.rp.authorizationUrl({ response_mode: 'form_post' });
+    let res = await agent.request(url);
+    while (res.status >= 300 && res.status < 400)
+      res = await agent.request(new URL(res.headers.get('location')!, c.sesame.issuer));
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`action="${c.callback.redirectUri}"`);
+    expect(html).toMatch(/name="code" value="[^"]+"/);
+    const script = /<script[^>]*>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const { createHash } = await import('node:crypto');
+    const digest = createHash('sha256').update(script).digest('base64');
+    expect(res.headers.get('content-security-policy')).toContain(`'sha256-${digest}'`);
+  });
+
+  test('advertised response_mode=fragment returns the code in the fragment', async () => {
+    const agent = createHttpAgent(c.sesame.issuer);
+    await c.login({}, agent);
+    const landed = await c.land(agent, await c.rp.authorizationUrl({ response_mode: 'fragment' }));
+    const params = new URLSearchParams(landed.url.hash.slice(1));
+    expect(params.get('code')).toBeTruthy();
+    expect(landed.url.searchParams.get('code')).toBeNull();
+  });
+
+  test('advertised pushed authorization requests (PAR) work', async () => {
+    const agent = createHttpAgent(c.sesame.issuer);
+    await c.login({}, agent);
+    const url = await c.rp.authorizationUrl();
+    const par = await fetch(`${c.sesame.issuer}/request`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64')}`,
+      },
+      body: url.searchParams.toString(),
+    });
+    expect(par.status).toBe(201);
+    const { request_uri } = (await par.json()) as { request_uri: string };
+    const landed = await c.land(
+      agent,
+      `${c.sesame.issuer}/auth?client_id=${c.clientId}&request_uri=${encodeURIComponent(request_uri)}`,
+    );
+    expect(landed.url.searchParams.get('code')).toBeTruthy();
+    await c.rp.exchange(landed.url);
+  });
+
   test('acr_values=phrh with a device-bound passkey signs in with acr phrh (step-up)', async () => {
     const tokens = await c.rp.exchange(
       (await c.login({ acr_values: 'phrh', prompt: 'login' })).callback,
