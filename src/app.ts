@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
+import { ensureAccountClient } from './account/accountClient.js';
+import { createAccountRouter } from './account/createAccountRouter.js';
+import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
@@ -34,12 +37,14 @@ import {
   type CredentialRepository,
 } from './passkeys/credentialRepository.js';
 import { createPasskeyCeremonies } from './passkeys/passkeyCeremonies.js';
+import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
 import { ROOT_DIR } from './paths.js';
 import type { Store } from './store/collection.js';
 
 /** A built Sesame: the Koa app to serve and the services tests and the CLI reach into. */
 export interface Sesame {
   app: Koa;
+  /** The provider serving now: a key rotation replaces it, so read it when needed. */
   provider: Provider;
   accounts: AccountRepository;
   credentials: CredentialRepository;
@@ -106,6 +111,8 @@ export async function createApp(
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
+  const csrf = createCsrf(secret);
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const interactions = createInteractionRouter(
     {
       get provider() {
@@ -119,12 +126,34 @@ export async function createApp(
       audit,
       mailer,
       renderer,
-      csrf: createCsrf(secret),
+      csrf,
       limiter,
-      limits: { ...DEFAULT_LIMITS, ...deps.limits },
+      limits,
       fakeSecret: secret,
       rpName: config.rpName,
       issuer: config.issuer,
+    },
+    config.origin,
+  );
+  await ensureAccountClient(store, { issuer: config.issuer, rpName: config.rpName });
+  const accountPages = createAccountRouter(
+    {
+      get provider() {
+        return providers.current;
+      },
+      store,
+      ceremonies,
+      accounts,
+      credentials,
+      audit,
+      renderer,
+      csrf,
+      limiter,
+      limits,
+      logger,
+      verifications: await createRecentVerifications(store),
+      issuer: config.issuer,
+      rpName: config.rpName,
     },
     config.origin,
   );
@@ -147,6 +176,7 @@ export async function createApp(
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
   app.use(interactions.routes());
+  app.use(accountPages.routes());
   app.use(authorizationPostRefusal());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
@@ -165,6 +195,13 @@ export async function createApp(
       metrics.keyReloads.inc({ result: 'success' });
     },
   });
+  // A process killed mid-sign-up can leave a credential without its account: clean up.
+  sweepOrphanCredentials(credentials, accounts)
+    .then((removed) => {
+      if (removed > 0)
+        logger.warn({ removed }, 'removed passkeys left behind by interrupted sign-ups');
+    })
+    .catch((err: unknown) => logger.warn({ err }, 'orphan passkey sweep failed'));
   return {
     app,
     get provider() {

@@ -11,7 +11,10 @@ export type AuditType =
   | 'counter_regression'
   | 'recovery_requested'
   | 'recovery_used'
-  | 'admin_action';
+  | 'admin_action'
+  | 'passkey_renamed'
+  | 'app_revoked'
+  | 'signed_out_everywhere';
 
 /** What a caller records. Never holds secrets; `detail` is a short human-readable note. */
 export interface AuditInput {

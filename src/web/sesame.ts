@@ -164,3 +164,49 @@ function setUpRecoveryLink(): void {
 }
 
 if (body.dataset.page === 'recoveryLink') setUpRecoveryLink();
+
+/**
+ * The account page: "Confirm it’s you" (a passkey re-check), "Add a passkey" (registration),
+ * and a confirmation before destructive forms. The forms themselves work without JavaScript.
+ */
+function setUpAccount(): void {
+  const root = document.getElementById('account');
+  const csrf = root?.dataset.csrf ?? '';
+  const confirm = document.getElementById('confirm-button');
+  const add = document.getElementById('add-passkey');
+  confirm?.addEventListener('click', () => {
+    void busy(document, async () => {
+      const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
+        '/account/confirm/options',
+        { _csrf: csrf },
+      );
+      const response = await startAuthentication({ optionsJSON });
+      const { redirectTo } = await post<{ redirectTo: string }>('/account/confirm/verify', {
+        _csrf: csrf,
+        response,
+      });
+      window.location.assign(redirectTo);
+    });
+  });
+  add?.addEventListener('click', () => {
+    void busy(document, async () => {
+      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+        '/account/passkeys/options',
+        { _csrf: csrf },
+      );
+      const response = await startRegistration({ optionsJSON });
+      const { redirectTo } = await post<{ redirectTo: string }>('/account/passkeys/verify', {
+        _csrf: csrf,
+        response,
+      });
+      window.location.assign(redirectTo);
+    });
+  });
+  for (const form of document.querySelectorAll<HTMLFormElement>('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm ?? 'Are you sure?')) event.preventDefault();
+    });
+  }
+}
+
+if (body.dataset.page === 'account') setUpAccount();

@@ -1,0 +1,35 @@
+import type Provider from 'oidc-provider';
+import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { AuditLog } from '../accounts/auditLog.js';
+import type { Csrf } from '../http/csrf.js';
+import type { Limit, Limits, RateLimiter } from '../http/rateLimiter.js';
+import type { Renderer } from '../http/renderer.js';
+import type { Logger } from '../log/createLogger.js';
+import type { CredentialRepository } from '../passkeys/credentialRepository.js';
+import type { PasskeyCeremonies } from '../passkeys/passkeyCeremonies.js';
+import type { Store } from '../store/collection.js';
+import type { RecentVerifications } from './recentVerifications.js';
+
+/** Changes on the account page, per account (rename, delete, add, revoke, sign out). */
+export const ACCOUNT_CHANGE_LIMIT: Limit = { max: 60, windowMs: 15 * 60_000 };
+
+/**
+ * Everything the account page uses, handed over by the composition root. `provider` is read
+ * per request: key rotation swaps it while the server runs.
+ */
+export interface AccountDeps {
+  readonly provider: Provider;
+  store: Store;
+  ceremonies: PasskeyCeremonies;
+  accounts: AccountRepository;
+  credentials: CredentialRepository;
+  audit: AuditLog;
+  renderer: Renderer;
+  csrf: Csrf;
+  limiter: RateLimiter;
+  limits: Limits;
+  logger: Logger;
+  verifications: RecentVerifications;
+  issuer: string;
+  rpName: string;
+}

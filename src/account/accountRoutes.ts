@@ -1,0 +1,182 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { NotFound, BadRequest } from '../http/errors.js';
+import { readBody } from '../http/readBody.js';
+import { requestOrigin } from '../interaction/loadInteraction.js';
+import type { AccountDeps } from './accountDeps.js';
+import { accountPageModel } from './accountPageModel.js';
+import { startAccountSignIn } from './accountSignIn.js';
+import { revokeApp } from './connectedApps.js';
+import {
+  accountBinding,
+  authorizeChange,
+  ConfirmationRequired,
+  loadAccountSession,
+  type AccountSession,
+} from './loadAccountSession.js';
+import { signOutEverywhere } from './signOutEverywhere.js';
+
+/** Messages the page shows after a redirect, by the `done` query value. */
+const NOTICES: Record<string, { text: string; error?: boolean }> = {
+  renamed: { text: 'Passkey renamed.' },
+  deleted: { text: 'Passkey deleted.' },
+  added: { text: 'Passkey added.' },
+  revoked: { text: 'App disconnected. It can no longer use your account.' },
+  confirmed: { text: 'Thanks — you can make changes for the next 10 minutes.' },
+  confirm: {
+    text: 'For your safety, confirm it’s you with a passkey (“Confirm it’s you”), then try again.',
+    error: true,
+  },
+};
+
+const csrfField = z.string().max(100).optional();
+/** A passkey's name: 1–64 characters, no control characters. */
+export const passkeyNameSchema = z
+  .string({ message: 'Enter a name for the passkey.' })
+  .trim()
+  .min(1, 'Enter a name for the passkey.')
+  .max(64, 'That name is too long (64 characters at most).')
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'The name cannot contain control characters.');
+const credentialIdParam = z
+  .string()
+  .min(1)
+  .max(1364)
+  .regex(/^[A-Za-z0-9_-]+$/, 'That passkey id is not valid.');
+const renameForm = z.object({ _csrf: csrfField, name: passkeyNameSchema });
+const csrfOnlyForm = z.object({ _csrf: csrfField });
+const revokeForm = z.object({
+  _csrf: csrfField,
+  client_id: z
+    .string({ message: 'Choose an app.' })
+    .min(1)
+    .max(200)
+    .regex(/^[\w.~:/-]+$/, 'That app id is not valid.'),
+});
+
+/** A redirect after a form POST (303), to the account page with an optional notice. */
+function backToAccount(ctx: Context, notice?: keyof typeof NOTICES): void {
+  ctx.status = 303;
+  ctx.redirect(notice ? `/account?done=${notice}` : '/account');
+}
+
+/**
+ * The account page and its forms (rename, delete, revoke, sign out everywhere). A form posted
+ * without a recent sign-in returns to the page asking for a passkey re-check.
+ */
+export function accountRoutes(router: Router, deps: AccountDeps): void {
+  /** Runs a form change, turning a stale session into a redirect that asks to confirm. */
+  const change = async (
+    ctx: Context,
+    token: unknown,
+    act: (session: AccountSession) => Promise<keyof typeof NOTICES | undefined>,
+  ) => {
+    let session: AccountSession;
+    try {
+      session = await authorizeChange(deps, ctx, token);
+    } catch (err) {
+      if (err instanceof ConfirmationRequired) return backToAccount(ctx, 'confirm');
+      throw err;
+    }
+    backToAccount(ctx, await act(session));
+  };
+  const ownPasskey = async (session: AccountSession, id: string) => {
+    const credential = await deps.credentials.get(id);
+    if (!credential || credential.accountId !== session.account.id)
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    return credential;
+  };
+
+  router.get('/account', async (ctx) => {
+    const session = await loadAccountSession(deps, ctx);
+    if (!session) return startAccountSignIn(deps, ctx);
+    const recent = await deps.verifications.isRecent(session);
+    const done = typeof ctx.query.done === 'string' ? NOTICES[ctx.query.done] : undefined;
+    deps.renderer.page(ctx, 'account', {
+      ...(await accountPageModel(deps, session, recent)),
+      csrf: deps.csrf.token(accountBinding(session)),
+      notice: done,
+    });
+  });
+
+  router.post('/account/passkeys/:id/rename', async (ctx) => {
+    const id = credentialIdParam.safeParse(ctx.params.id);
+    const form = await readBody(ctx, 'form', renameForm);
+    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    await change(ctx, form._csrf, async (session) => {
+      const credential = await ownPasskey(session, id.data);
+      await deps.credentials.update({ ...credential, name: form.name });
+      await deps.audit.record({
+        type: 'passkey_renamed',
+        accountId: session.account.id,
+        credentialId: credential.id,
+        ...requestOrigin(ctx),
+      });
+      return 'renamed';
+    });
+  });
+
+  router.post('/account/passkeys/:id/delete', async (ctx) => {
+    const id = credentialIdParam.safeParse(ctx.params.id);
+    const form = await readBody(ctx, 'form', csrfOnlyForm);
+    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    await change(ctx, form._csrf, async (session) => {
+      const credential = await ownPasskey(session, id.data);
+      const lastOne = () =>
+        new BadRequest(
+          'last_passkey',
+          'You cannot delete your only passkey: you would have no way to sign in. Add another passkey first.',
+        );
+      if ((await deps.credentials.forAccount(session.account.id)).length <= 1) throw lastOne();
+      await deps.credentials.delete(credential.id);
+      // Two deletes racing could each see two passkeys; put this one back if none is left.
+      if ((await deps.credentials.forAccount(session.account.id)).length === 0) {
+        await deps.credentials.insert(credential);
+        throw lastOne();
+      }
+      await deps.audit.record({
+        type: 'passkey_removed',
+        accountId: session.account.id,
+        credentialId: credential.id,
+        detail: credential.name,
+        ...requestOrigin(ctx),
+      });
+      return 'deleted';
+    });
+  });
+
+  router.post('/account/apps/revoke', async (ctx) => {
+    const form = await readBody(ctx, 'form', revokeForm);
+    await change(ctx, form._csrf, async (session) => {
+      const revoked = await revokeApp(deps.store, session.account.id, form.client_id);
+      if (revoked === 0)
+        throw new NotFound('unknown_app', 'That app is not connected to your account.');
+      await deps.audit.record({
+        type: 'app_revoked',
+        accountId: session.account.id,
+        clientId: form.client_id,
+        ...requestOrigin(ctx),
+      });
+      return 'revoked';
+    });
+  });
+
+  router.post('/account/sign-out-everywhere', async (ctx) => {
+    const form = await readBody(ctx, 'form', csrfOnlyForm);
+    await change(ctx, form._csrf, async (session) => {
+      const log = ctx.state.log ?? deps.logger;
+      const ended = await signOutEverywhere(
+        { store: deps.store, provider: deps.provider, logger: log },
+        session.account.id,
+      );
+      await deps.audit.record({
+        type: 'signed_out_everywhere',
+        accountId: session.account.id,
+        detail: `ended ${ended.sessions} session(s) and ${ended.grants} grant(s); notified ${ended.notified} app(s)`,
+        ...requestOrigin(ctx),
+      });
+      return undefined;
+    });
+  });
+}

@@ -1,0 +1,62 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { BadRequest } from '../http/errors.js';
+import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from './accountClient.js';
+import type { AccountDeps } from './accountDeps.js';
+
+const STATE_COOKIE = 'sesame.account_state';
+
+/**
+ * Sends the person through Sesame's ordinary sign-in as its own first-party public client
+ * (PKCE S256, a state in a signed cookie). The provider session that sign-in creates is what
+ * the account page reads; the authorization code itself is never redeemed and expires.
+ */
+export function startAccountSignIn(deps: AccountDeps, ctx: Context): void {
+  const state = randomBytes(16).toString('base64url');
+  const challenge = createHash('sha256')
+    .update(randomBytes(32).toString('base64url'))
+    .digest('base64url');
+  ctx.cookies.set(STATE_COOKIE, state, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/account',
+    maxAge: 15 * 60_000,
+    secure: deps.issuer.startsWith('https:'),
+  });
+  const query = new URLSearchParams({
+    client_id: ACCOUNT_CLIENT_ID,
+    response_type: 'code',
+    scope: 'openid',
+    redirect_uri: accountCallbackUrl(deps.issuer),
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
+  ctx.status = 303;
+  ctx.redirect(`/auth?${query}`);
+}
+
+/** `/account/callback`: checks the state against the cookie and returns to `/account`. */
+export function accountSignInRoutes(router: Router): void {
+  router.get('/account/callback', async (ctx) => {
+    const expected = ctx.cookies.get(STATE_COOKIE, { signed: true });
+    const state = ctx.query.state;
+    if (!expected || typeof state !== 'string' || state !== expected) {
+      throw new BadRequest(
+        'invalid_state',
+        'This sign-in has expired or did not start here. Open your account page again.',
+      );
+    }
+    ctx.cookies.set(STATE_COOKIE, null, { path: '/account' });
+    if (typeof ctx.query.error === 'string') {
+      throw new BadRequest(
+        'sign_in_failed',
+        'Signing in to your account did not complete. Open your account page to try again.',
+      );
+    }
+    ctx.status = 303;
+    ctx.redirect('/account');
+  });
+}

@@ -1,0 +1,16 @@
+import Router from '@koa/router';
+import { sameOriginOnly } from '../http/csrf.js';
+import type { AccountDeps } from './accountDeps.js';
+import { accountPasskeyRoutes } from './accountPasskeyRoutes.js';
+import { accountRoutes } from './accountRoutes.js';
+import { accountSignInRoutes } from './accountSignIn.js';
+
+/** Every route under `/account`: the page, its forms, its JSON ceremonies and the callback. */
+export function createAccountRouter(deps: AccountDeps, origin: string): Router {
+  const router = new Router();
+  router.use(sameOriginOnly(origin));
+  accountSignInRoutes(router);
+  accountRoutes(router, deps);
+  accountPasskeyRoutes(router, deps);
+  return router;
+}

@@ -1,0 +1,146 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import type { Browser, Page, Route } from 'playwright-core';
+import { addVirtualAuthenticator, e2eEnabled, launchBrowser } from '../support/browser.js';
+import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
+import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { startSesame, type RunningSesame } from '../support/startSesame.js';
+
+const run = e2eEnabled() ? describe : describe.skip;
+
+/** Optional screenshots of the account page (set SCREENSHOT_DIR to look at the layout). */
+async function shot(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+run('e2e: the account page in Chromium', () => {
+  let sesame: RunningSesame;
+  let mail: MailCatcher;
+  let callback: CallbackServer;
+  let rp: RelyingParty;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mail = await startMailCatcher();
+    sesame = await startSesame({ SMTP_URL: mail.url });
+    callback = await startCallbackServer();
+    const client = await sesame.registerClient({
+      name: 'Recipe Box',
+      redirectUris: [callback.redirectUri],
+    });
+    rp = await discoverRp({
+      issuer: sesame.issuer,
+      clientId: client.client_id,
+      clientSecret: client.client_secret!,
+      redirectUri: callback.redirectUri,
+    });
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await callback?.close();
+    await sesame?.close();
+    await mail?.close();
+  });
+
+  /** Leaves the sign-in page's autofill request unanswered, so it does not sign in by itself. */
+  async function holdAutofill(page: Page): Promise<void> {
+    await page.route('**/passkey/options', (route: Route) => {
+      if (route.request().postData() === '{}') return; // never answered
+      void route.continue();
+    });
+  }
+
+  test('sign up, add a synced passkey, rename, delete, revoke an app, sign out everywhere', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    const phone = await addVirtualAuthenticator(page);
+    try {
+      // Sign up through an app that asks for offline access (so it holds a refresh token).
+      const received = callback.nextCallback(20_000);
+      await page.goto(
+        (
+          await rp.authorizationUrl({
+            scope: 'openid email profile offline_access',
+            prompt: 'consent',
+          })
+        ).href,
+      );
+      await page.getByRole('link', { name: 'Create an account' }).click();
+      await page.getByLabel('Email').fill('ada@example.com');
+      await page.getByLabel('Name').fill('Ada Lovelace');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByLabel('Code').fill(mailCode(await mail.waitFor('ada@example.com')));
+      await page.getByRole('button', { name: 'Create passkey' }).click();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      const tokens = await rp.exchange(await received);
+      expect(tokens.refresh_token).toBeTruthy();
+      expect(await phone.credentials()).toHaveLength(1);
+
+      // The account page, reached with the Sesame session of the sign-up.
+      await page.goto(`${sesame.issuer}/account`);
+      await expect(
+        page.getByRole('heading', { name: 'Your account', level: 1 }).isVisible(),
+      ).resolves.toBe(true);
+      await expect(page.getByText('You have only one passkey').isVisible()).resolves.toBe(true);
+      await shot(page, 'account-one-passkey');
+
+      // A second authenticator (a security key on USB making synced passkeys) adds a passkey.
+      const key = await addVirtualAuthenticator(page, {
+        transport: 'usb',
+        defaultBackupEligibility: true,
+        defaultBackupState: true,
+      });
+      await page.getByRole('button', { name: 'Add a passkey' }).click();
+      await page.getByText('Passkey added.').waitFor();
+      expect(await key.credentials()).toHaveLength(1);
+      const items = page.locator('section[aria-labelledby="passkeys-heading"] li.item');
+      await expect(items.count()).resolves.toBe(2);
+      const synced = items.filter({ hasText: 'Synced' });
+      const deviceBound = items.filter({ hasText: 'Device-bound' });
+      await expect(synced.count()).resolves.toBe(1);
+      await expect(deviceBound.count()).resolves.toBe(1);
+      await shot(page, 'account-two-passkeys');
+
+      // Rename the synced one.
+      await synced.getByRole('textbox').fill('Blue security key');
+      await synced.getByRole('button', { name: 'Rename' }).click();
+      await page.getByText('Passkey renamed.').waitFor();
+      await expect(
+        page.getByRole('listitem').filter({ hasText: 'Blue security key' }).count(),
+      ).resolves.toBe(1);
+
+      // Delete the device-bound one (confirmed in a dialog).
+      await page
+        .locator('li.item')
+        .filter({ hasText: 'Device-bound' })
+        .getByRole('button', { name: 'Delete' })
+        .click();
+      await page.getByText('Passkey deleted.').waitFor();
+      await expect(items.count()).resolves.toBe(1);
+
+      // Revoke the app: its refresh token fails at once.
+      await page.getByRole('button', { name: 'Revoke Recipe Box' }).click();
+      await page.getByText('App disconnected.').waitFor();
+      await expect(rp.refresh(tokens.refresh_token!)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+      await shot(page, 'account-after-changes');
+
+      // Sign out everywhere: the account page asks to sign in again.
+      await holdAutofill(page);
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
+      await page.goto(`${sesame.issuer}/account`);
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await shot(page, 'account-sign-in-again');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
