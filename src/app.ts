@@ -160,6 +160,9 @@ export async function createApp(
 
   const app = new Koa();
   app.proxy = config.trustProxy;
+  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
+  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
   const publicDir = path.join(ROOT_DIR, 'public');

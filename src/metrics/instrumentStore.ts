@@ -41,12 +41,10 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
   const wrap = <T extends Doc>(col: Collection<T>): Collection<T> => {
     const known = wrapped.get(col as unknown as Collection);
     if (known) return known as unknown as Collection<T>;
-    const out = Object.create(col) as Collection<T>;
+    const out = { name: col.name, all: () => col.all() } as Collection<T>;
     for (const op of COLLECTION_OPS) {
       const original = (col[op] as (...args: unknown[]) => Promise<unknown>).bind(col);
-      Object.defineProperty(out, op, {
-        value: (...args: unknown[]) => watch(op, () => original(...args)),
-      });
+      Object.assign(out, { [op]: (...args: unknown[]) => watch(op, () => original(...args)) });
     }
     wrapped.set(col as unknown as Collection, out as unknown as Collection);
     return out;

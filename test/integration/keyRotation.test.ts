@@ -1,5 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { keysCollection } from '../../src/oidc/keyMaterial.js';
 import {
   RETIRE_AFTER_MS,
   RETIRE_MARGIN_MS,
@@ -190,5 +192,22 @@ describe('cookie key rotation', () => {
     expect(result.status).toBe(200);
     const { callback } = await continueToCallback(midway, result.body.redirectTo!, REDIRECT);
     expect((await rp.exchange(callback)).id_token).toBeTruthy();
+  });
+
+  test('cookies set after the rotation are signed with the new key', async () => {
+    const rotation = await rotateKeys(sesame.store, { kinds: ['cookie'], activateInMs: 0 });
+    await sesame.sesame.keyWatcher.check();
+    const newSecret = (await (await keysCollection(sesame.store)).get(rotation.created[0]!.id))!
+      .secret!;
+    const agent = createHttpAgent(sesame.issuer);
+    const { uid } = await openInteraction(agent, await rp.authorizationUrl());
+    const cookies = await agent.jar.getCookies(`${sesame.issuer}/interaction/${uid}`);
+    const value = cookies.find((c) => c.key === '_interaction')!.value;
+    const sig = cookies.find((c) => c.key === '_interaction.sig')!.value;
+    // What keygrip (Koa's cookie signing) computes with the first key: HMAC-SHA1, base64url.
+    const expected = createHmac('sha1', newSecret)
+      .update(`_interaction=${value}`)
+      .digest('base64url');
+    expect(sig).toBe(expected);
   });
 });

@@ -106,3 +106,43 @@ describe('rate limits (kept in the store)', () => {
     }
   });
 });
+
+describe('behind a trusted proxy', () => {
+  let proxied: RunningSesame;
+  beforeAll(async () => {
+    proxied = await startSesame(
+      { TRUST_PROXY: 'true' },
+      { limits: { ...LOOSE_LIMITS, ceremonyPerIp: { max: 1, windowMs: 60_000 } } },
+    );
+  });
+  afterAll(async () => {
+    await proxied?.close();
+  });
+
+  test('the client address is the one the proxy appended, not what the client claimed', async () => {
+    const c = await proxied.registerClient({ redirectUris: [REDIRECT] });
+    const prp = await discoverRp({
+      issuer: proxied.issuer,
+      clientId: c.client_id,
+      clientSecret: c.client_secret!,
+      redirectUri: REDIRECT,
+    });
+    const agent = createHttpAgent(proxied.issuer);
+    const { uid } = await openInteraction(agent, await prp.authorizationUrl());
+    const call = (xff: string) =>
+      agent.request(`/interaction/${uid}/passkey/options`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          'X-Forwarded-For': xff,
+        },
+        body: '{}',
+      });
+    expect((await call('203.0.113.1, 198.51.100.1')).status).toBe(200);
+    // A different spoofed first hop does not escape the bucket of the real (last) hop…
+    expect((await call('203.0.113.2, 198.51.100.1')).status).toBe(429);
+    // …while a different real client gets its own.
+    expect((await call('203.0.113.1, 198.51.100.2')).status).toBe(200);
+  });
+});
