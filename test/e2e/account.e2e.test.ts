@@ -1,11 +1,17 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Browser, Page, Route } from 'playwright-core';
-import { addVirtualAuthenticator, e2eEnabled, launchBrowser } from '../support/browser.js';
-import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
-import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import type { Browser, Page } from 'playwright-core';
+import { addVirtualAuthenticator, e2eEnabled } from '../support/browser.js';
+import type { CallbackServer } from '../support/callbackServer.js';
+import {
+  holdAutofill,
+  signUpInBrowser,
+  startE2eWorld,
+  type E2eWorld,
+} from '../support/e2eWorld.js';
+import type { MailCatcher } from '../support/mailCatcher.js';
+import type { RelyingParty } from '../support/relyingParty.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
@@ -16,6 +22,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 run('e2e: the account page in Chromium', () => {
+  let world: E2eWorld;
   let sesame: RunningSesame;
   let mail: MailCatcher;
   let callback: CallbackServer;
@@ -23,36 +30,13 @@ run('e2e: the account page in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mail = await startMailCatcher();
-    sesame = await startSesame({ SMTP_URL: mail.url });
-    callback = await startCallbackServer();
-    const client = await sesame.registerClient({
-      name: 'Recipe Box',
-      redirectUris: [callback.redirectUri],
-    });
-    rp = await discoverRp({
-      issuer: sesame.issuer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret!,
-      redirectUri: callback.redirectUri,
-    });
-    browser = await launchBrowser();
+    world = await startE2eWorld('Recipe Box');
+    ({ sesame, mail, callback, rp, browser } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await callback?.close();
-    await sesame?.close();
-    await mail?.close();
+    await world?.close();
   });
-
-  /** Leaves the sign-in page's autofill request unanswered, so it does not sign in by itself. */
-  async function holdAutofill(page: Page): Promise<void> {
-    await page.route('**/passkey/options', (route: Route) => {
-      if (route.request().postData() === '{}') return; // never answered
-      void route.continue();
-    });
-  }
 
   test('sign up, add a synced passkey, rename, delete, revoke an app, sign out everywhere', async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
@@ -70,13 +54,7 @@ run('e2e: the account page in Chromium', () => {
           })
         ).href,
       );
-      await page.getByRole('link', { name: 'Create an account' }).click();
-      await page.getByLabel('Email').fill('ada@example.com');
-      await page.getByLabel('Name').fill('Ada Lovelace');
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByLabel('Code').fill(mailCode(await mail.waitFor('ada@example.com')));
-      await page.getByRole('button', { name: 'Create passkey' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
+      await signUpInBrowser(page, mail, 'ada@example.com', 'Ada Lovelace');
       const tokens = await rp.exchange(await received);
       expect(tokens.refresh_token).toBeTruthy();
       expect(await phone.credentials()).toHaveLength(1);

@@ -1,19 +1,25 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import {
   addVirtualAuthenticator,
   e2eEnabled,
-  launchBrowser,
   type VirtualAuthenticator,
 } from '../support/browser.js';
-import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
-import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import type { CallbackServer } from '../support/callbackServer.js';
+import {
+  holdAutofill,
+  signUpInBrowser,
+  startE2eWorld,
+  type E2eWorld,
+} from '../support/e2eWorld.js';
+import { mailCode, type MailCatcher } from '../support/mailCatcher.js';
+import type { RelyingParty } from '../support/relyingParty.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
 run('e2e: Chromium with a virtual authenticator and an openid-client relying party', () => {
+  let world: E2eWorld;
   let sesame: RunningSesame;
   let mail: MailCatcher;
   let callback: CallbackServer;
@@ -21,27 +27,12 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
   let browser: Browser;
 
   beforeAll(async () => {
-    mail = await startMailCatcher();
-    sesame = await startSesame({ SMTP_URL: mail.url });
-    callback = await startCallbackServer();
-    const client = await sesame.registerClient({
-      name: 'Recipe Box',
-      redirectUris: [callback.redirectUri],
-    });
-    rp = await discoverRp({
-      issuer: sesame.issuer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret!,
-      redirectUri: callback.redirectUri,
-    });
-    browser = await launchBrowser();
+    world = await startE2eWorld('Recipe Box');
+    ({ sesame, mail, callback, rp, browser } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await callback?.close();
-    await sesame?.close();
-    await mail?.close();
+    await world?.close();
   });
 
   /** A fresh browser profile (context) and page with its own virtual authenticator. */
@@ -63,29 +54,6 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
     };
   }
 
-  /**
-   * Leaves the page's autofill request (the options call without an email) unanswered, as when
-   * a person ignores the autofill suggestion, so the buttons can be exercised. Returns a
-   * function that lets it go.
-   */
-  async function holdAutofill(page: Page): Promise<() => Promise<void>> {
-    const heldRoutes: Route[] = [];
-    let first = true;
-    const handler = (route: Route) => {
-      if (first && route.request().postData() === '{}') {
-        first = false;
-        heldRoutes.push(route);
-        return;
-      }
-      void route.continue();
-    };
-    await page.route('**/passkey/options', handler);
-    return async () => {
-      await page.unroute('**/passkey/options', handler);
-      for (const r of heldRoutes) await r.abort().catch(() => undefined);
-    };
-  }
-
   test('create an account with an emailed code and a passkey, then sign in with it by autofill, button and email-first', async () => {
     const { page, authenticator, close } = await freshPage();
     try {
@@ -93,14 +61,7 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
       const received = callback.nextCallback(20_000);
       await page.goto((await rp.authorizationUrl()).href);
       await expect(page.getByRole('heading', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
-      await page.getByRole('link', { name: 'Create an account' }).click();
-      await page.getByLabel('Email').fill('Marie@Example.com');
-      await page.getByLabel('Name').fill('Marie Curie');
-      await page.getByRole('button', { name: 'Continue' }).click();
-      const code = mailCode(await mail.waitFor('marie@example.com'));
-      await page.getByLabel('Code').fill(code);
-      await page.getByRole('button', { name: 'Create passkey' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
+      await signUpInBrowser(page, mail, 'Marie@Example.com', 'Marie Curie');
       const tokens = await rp.exchange(await received);
       const claims = tokens.claims()!;
       expect(claims).toMatchObject({

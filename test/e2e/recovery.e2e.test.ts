@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser } from 'playwright-core';
-import { addVirtualAuthenticator, e2eEnabled, launchBrowser } from '../support/browser.js';
-import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
-import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import { addVirtualAuthenticator, e2eEnabled } from '../support/browser.js';
+import type { CallbackServer } from '../support/callbackServer.js';
+import { signUpInBrowser, startE2eWorld, type E2eWorld } from '../support/e2eWorld.js';
+import type { MailCatcher } from '../support/mailCatcher.js';
 import { recoveryLinkFor } from '../support/recoveryFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import type { RelyingParty } from '../support/relyingParty.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
 run('e2e: recovering a lost passkey in Chromium', () => {
+  let world: E2eWorld;
   let sesame: RunningSesame;
   let mail: MailCatcher;
   let callback: CallbackServer;
@@ -17,27 +19,12 @@ run('e2e: recovering a lost passkey in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    mail = await startMailCatcher();
-    sesame = await startSesame({ SMTP_URL: mail.url });
-    callback = await startCallbackServer();
-    const client = await sesame.registerClient({
-      name: 'Garden Planner',
-      redirectUris: [callback.redirectUri],
-    });
-    rp = await discoverRp({
-      issuer: sesame.issuer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret!,
-      redirectUri: callback.redirectUri,
-    });
-    browser = await launchBrowser();
+    world = await startE2eWorld('Garden Planner');
+    ({ sesame, mail, callback, rp, browser } = world);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await callback?.close();
-    await sesame?.close();
-    await mail?.close();
+    await world?.close();
   });
 
   test('sign up, lose the passkey, "Lost your passkey?" → mailed link → "Create passkey" on a new authenticator, signed in; then sign in with it', async () => {
@@ -48,13 +35,7 @@ run('e2e: recovering a lost passkey in Chromium', () => {
       const lost = await addVirtualAuthenticator(page);
       const signedUp = callback.nextCallback(20_000);
       await page.goto((await rp.authorizationUrl()).href);
-      await page.getByRole('link', { name: 'Create an account' }).click();
-      await page.getByLabel('Email').fill('rosalind@example.com');
-      await page.getByLabel('Name').fill('Rosalind Franklin');
-      await page.getByRole('button', { name: 'Continue' }).click();
-      await page.getByLabel('Code').fill(mailCode(await mail.waitFor('rosalind@example.com')));
-      await page.getByRole('button', { name: 'Create passkey' }).click();
-      await page.getByRole('button', { name: 'Allow' }).click();
+      await signUpInBrowser(page, mail, 'rosalind@example.com', 'Rosalind Franklin');
       const sub = (await rp.exchange(await signedUp)).claims()!.sub;
 
       // The passkey is lost: the authenticator goes away (Chrome allows one internal

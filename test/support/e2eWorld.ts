@@ -1,0 +1,89 @@
+import type { Browser, Page, Route } from 'playwright-core';
+import { launchBrowser } from './browser.js';
+import { startCallbackServer, type CallbackServer } from './callbackServer.js';
+import { mailCode, startMailCatcher, type MailCatcher } from './mailCatcher.js';
+import { discoverRp, type RelyingParty } from './relyingParty.js';
+import { startSesame, type RunningSesame } from './startSesame.js';
+
+/** Everything a browser test needs: Sesame, an SMTP catcher, an RP with a real callback, Chromium. */
+export interface E2eWorld {
+  sesame: RunningSesame;
+  mail: MailCatcher;
+  callback: CallbackServer;
+  rp: RelyingParty;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts the world for an app named `appName` (a confidential, consent-asking client). */
+export async function startE2eWorld(appName: string): Promise<E2eWorld> {
+  const mail = await startMailCatcher();
+  const sesame = await startSesame({ SMTP_URL: mail.url });
+  const callback = await startCallbackServer();
+  const client = await sesame.registerClient({
+    name: appName,
+    redirectUris: [callback.redirectUri],
+  });
+  const rp = await discoverRp({
+    issuer: sesame.issuer,
+    clientId: client.client_id,
+    clientSecret: client.client_secret!,
+    redirectUri: callback.redirectUri,
+  });
+  const browser = await launchBrowser();
+  return {
+    sesame,
+    mail,
+    callback,
+    rp,
+    browser,
+    async close() {
+      await browser.close();
+      await callback.close();
+      await sesame.close();
+      await mail.close();
+    },
+  };
+}
+
+/**
+ * On a sign-in page already open in `page`: "Create an account" → Email, Name → "Continue" →
+ * the mailed code → "Create passkey" → "Allow" (the page's virtual authenticator answers).
+ */
+export async function signUpInBrowser(
+  page: Page,
+  mail: MailCatcher,
+  email: string,
+  name: string,
+): Promise<void> {
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByLabel('Code').fill(mailCode(await mail.waitFor(email.toLowerCase())));
+  await page.getByRole('button', { name: 'Create passkey' }).click();
+  await page.getByRole('button', { name: 'Allow' }).click();
+}
+
+/**
+ * Leaves the sign-in page's autofill request (the options call without an email) unanswered,
+ * as when a person ignores the autofill suggestion — with a virtual authenticator, autofill
+ * would otherwise sign in by itself on page load. Returns a function that lets it go.
+ */
+export async function holdAutofill(page: Page): Promise<() => Promise<void>> {
+  const held: Route[] = [];
+  let first = true;
+  const handler = (route: Route) => {
+    if (first && route.request().postData() === '{}') {
+      first = false;
+      held.push(route);
+      return;
+    }
+    void route.continue();
+  };
+  await page.route('**/passkey/options', handler);
+  return async () => {
+    await page.unroute('**/passkey/options', handler);
+    for (const r of held) await r.abort().catch(() => undefined);
+  };
+}
