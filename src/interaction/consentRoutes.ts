@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
-import { readBody } from '../http/readBody.js';
+import { readCsrfForm } from '../http/readCsrfForm.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { clientName, loadInteraction } from './loadInteraction.js';
@@ -43,8 +43,7 @@ export function consentRoutes(router: Router, deps: InteractionDeps): void {
     const details = await loadInteraction(deps.provider, ctx);
     if (details.prompt.name !== 'consent')
       throw new BadRequest('unknown_prompt', 'This step is not supported.');
-    const form = await readBody(ctx, 'form', z.record(z.string(), z.unknown()));
-    deps.csrf.verify(binding(details.uid), form._csrf);
+    const form = await readCsrfForm(ctx, deps.csrf, binding(details.uid));
     const { decision } = validate(consentForm, form);
     let result;
     if (decision === 'deny') {

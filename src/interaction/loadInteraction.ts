@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { NotFound } from '../http/errors.js';
+import { BadRequest, NotFound } from '../http/errors.js';
 import { StoreUnavailableError } from '../store/collection.js';
 
 /** The interaction details oidc-provider keeps for one sign-in. */
@@ -30,6 +30,24 @@ function expired() {
     'interaction_expired',
     'This sign-in page has expired. Go back to the app you came from and start again.',
   );
+}
+
+/**
+ * Loads the interaction and requires it to be at the login step (sign-up and recovery belong
+ * there); otherwise the person is already signed in and is sent back to the app in words.
+ */
+export async function loadLoginInteraction(
+  provider: Provider,
+  ctx: Context,
+): Promise<InteractionDetails> {
+  const details = await loadInteraction(provider, ctx);
+  if (details.prompt.name !== 'login') {
+    throw new BadRequest(
+      'not_signing_in',
+      'You are already signed in. Go back to the app you came from.',
+    );
+  }
+  return details;
 }
 
 /** The client's display name for pages (falls back to its id). */

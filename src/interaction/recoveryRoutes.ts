@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
 import { RECOVERY_LINK_TTL_MS, recoveryUrl } from '../accounts/recoveryTokens.js';
 import { afterResponse } from '../http/afterResponse.js';
-import { BadRequest } from '../http/errors.js';
-import { readBody } from '../http/readBody.js';
+import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
 import { recoveryLinkRoutes } from './recoveryLinkRoutes.js';
 
 const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) });
@@ -27,16 +26,7 @@ const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) })
  */
 export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
   const csrfBinding = (uid: string) => `interaction:${uid}`;
-  const loginInteraction = async (ctx: Context): Promise<InteractionDetails> => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'login') {
-      throw new BadRequest(
-        'not_signing_in',
-        'You are already signed in. Go back to the app you came from.',
-      );
-    }
-    return details;
-  };
+  const loginInteraction = (ctx: Context) => loadLoginInteraction(deps.provider, ctx);
   const renderForm = (ctx: Context, uid: string, email = '', error?: string) =>
     deps.renderer.page(ctx, 'recoveryRequest', {
       uid,
@@ -52,8 +42,7 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
 
   router.post('/interaction/:uid/recovery', async (ctx) => {
     const details = await loginInteraction(ctx);
-    const raw = await readBody(ctx, 'form', z.record(z.string(), z.unknown()));
-    deps.csrf.verify(csrfBinding(details.uid), raw._csrf);
+    const raw = await readCsrfForm(ctx, deps.csrf, csrfBinding(details.uid));
     const parsed = requestForm.safeParse(raw);
     if (!parsed.success) {
       ctx.status = 400;

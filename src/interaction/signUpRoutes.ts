@@ -5,12 +5,13 @@ import { emailSchema } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
+import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
 import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
 
 /** A display name: 1–100 characters, no control characters. */
 export const nameSchema = z
@@ -34,16 +35,7 @@ const verifyBody = z.object({ response: registrationResponseSchema }).strict();
  */
 export function signUpRoutes(router: Router, deps: InteractionDeps): void {
   const binding = (uid: string) => `interaction:${uid}`;
-  const loginInteraction = async (ctx: Context): Promise<InteractionDetails> => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'login') {
-      throw new BadRequest(
-        'not_signing_in',
-        'You are already signed in. Go back to the app you came from.',
-      );
-    }
-    return details;
-  };
+  const loginInteraction = (ctx: Context) => loadLoginInteraction(deps.provider, ctx);
   const renderStart = (
     ctx: Context,
     uid: string,
@@ -64,8 +56,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
 
   router.post('/interaction/:uid/signup', async (ctx) => {
     const details = await loginInteraction(ctx);
-    const raw = await readBody(ctx, 'form', z.record(z.string(), z.unknown()));
-    deps.csrf.verify(binding(details.uid), raw._csrf);
+    const raw = await readCsrfForm(ctx, deps.csrf, binding(details.uid));
     const parsed = startForm.safeParse(raw);
     if (!parsed.success) {
       ctx.status = 400;
