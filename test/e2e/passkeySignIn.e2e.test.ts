@@ -12,6 +12,7 @@ import {
   startE2eWorld,
   type E2eWorld,
 } from '../support/e2eWorld.js';
+import { verifyJwt } from '../support/jwt.js';
 import { mailCode, type MailCatcher } from '../support/mailCatcher.js';
 import type { RelyingParty } from '../support/relyingParty.js';
 import type { RunningSesame } from '../support/startSesame.js';
@@ -57,6 +58,7 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
   test('create an account with an emailed code and a passkey, then sign in with it by autofill, button and email-first', async () => {
     const { page, authenticator, close } = await freshPage();
     try {
+      let emailFirst: Awaited<ReturnType<RelyingParty['exchange']>> | undefined;
       // Sign up.
       const received = callback.nextCallback(20_000);
       await page.goto((await rp.authorizationUrl()).href);
@@ -81,25 +83,36 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
       const autofilled = await rp.exchange(await viaAutofill);
       expect(autofilled.claims()!.sub).toBe(claims.sub);
 
-      // The "Sign in with a passkey" button (usernameless), with autofill left unanswered.
-      let held = await holdAutofill(page);
-      const viaButton = callback.nextCallback(20_000);
-      await page.goto((await rp.authorizationUrl({ prompt: 'login' })).href);
-      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-      const again = await rp.exchange(await viaButton);
-      expect(again.claims()!.sub).toBe(claims.sub);
-      await held();
+      // A new browser session (its own profile, no Sesame cookie) holding the same passkey, as
+      // a synced passkey would be: "Sign in with a passkey" (usernameless), autofill held back.
+      const second = await freshPage();
+      try {
+        // Copied now, with its current counter (an older copy would be refused as a clone).
+        await second.authenticator.addCredential((await authenticator.credentials())[0]!);
+        let held = await holdAutofill(second.page);
+        const viaButton = callback.nextCallback(20_000);
+        await second.page.goto((await rp.authorizationUrl()).href);
+        await second.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+        const again = await rp.exchange(await viaButton);
+        const verified = await verifyJwt(sesame.issuer, again.id_token!);
+        expect(verified).toMatchObject({ sub: claims.sub, iss: sesame.issuer, acr: 'phrh' });
+        expect(verified.amr).toEqual(expect.arrayContaining(['pop', 'hwk', 'user', 'mfa']));
+        await held();
 
-      // And email-first with "Continue".
-      held = await holdAutofill(page);
-      const viaEmail = callback.nextCallback(20_000);
-      await page.goto((await rp.authorizationUrl({ prompt: 'login' })).href);
-      await page.getByLabel('Email').fill('marie@example.com');
-      await page.getByRole('button', { name: 'Continue' }).click();
-      const emailFirst = await rp.exchange(await viaEmail);
-      expect(emailFirst.claims()!.sub).toBe(claims.sub);
-      await held();
-      const info = await rp.userinfo(emailFirst.access_token, claims.sub);
+        // And email-first with "Continue", in yet another fresh session of that browser.
+        await second.page.context().clearCookies();
+        held = await holdAutofill(second.page);
+        const viaEmail = callback.nextCallback(20_000);
+        await second.page.goto((await rp.authorizationUrl()).href);
+        await second.page.getByLabel('Email').fill('marie@example.com');
+        await second.page.getByRole('button', { name: 'Continue' }).click();
+        emailFirst = await rp.exchange(await viaEmail);
+        expect((await verifyJwt(sesame.issuer, emailFirst.id_token!)).sub).toBe(claims.sub);
+        await held();
+      } finally {
+        await second.close();
+      }
+      const info = await rp.userinfo(emailFirst!.access_token, claims.sub);
       expect(info.email).toBe('marie@example.com');
     } finally {
       await close();

@@ -83,6 +83,8 @@ export interface VirtualAuthenticator {
   credentials(): Promise<VirtualCredential[]>;
   /** Whether user verification succeeds from now on. */
   setUserVerified(isUserVerified: boolean): Promise<void>;
+  /** Puts a credential (e.g. one read from another authenticator) on this one: a synced passkey. */
+  addCredential(credential: VirtualCredential): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -112,6 +114,9 @@ export async function addVirtualAuthenticator(
     async credentials() {
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
       return credentials;
+    },
+    async addCredential(credential) {
+      await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
     },
     async setUserVerified(isUserVerified) {
       await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
