@@ -1,10 +1,9 @@
-import { createPublicKey, verify, type JsonWebKey as CryptoJsonWebKey } from 'node:crypto';
 import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { continueToCallback, openInteraction, signIn, signUp } from '../support/passkeyFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
+import { continueToCallback, signIn, signUpPerson } from '../support/passkeyFlows.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import type { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 /**
@@ -38,32 +37,16 @@ export async function startConformance(): Promise<Conformance> {
   const mail = await startMailCatcher();
   const sesame = await startSesame({ SMTP_URL: mail.url });
   const callback = await startCallbackServer();
-  const client = await sesame.registerClient({
+  const rp = await connectRp(sesame, {
     name: 'Conformance RP',
     redirectUris: [callback.redirectUri],
     postLogoutRedirectUris: [callback.postLogoutRedirectUri],
     backchannelLogoutUri: callback.backchannelLogoutUri,
   });
-  const rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: callback.redirectUri,
-  });
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-  const email = 'conformance@example.com';
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const redirectTo = await signUp({
-    agent,
-    uid,
-    mail,
-    authenticator,
-    email,
-    name: 'Conny Formance',
-  });
-  const first = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, callback.redirectUri)).callback,
+  const { client } = rp;
+  const { email, authenticator, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: callback.redirectUri, mail },
+    { email: 'conformance@example.com', name: 'Conny Formance' },
   );
 
   const land = async (a: HttpAgent, url: URL | string) => {
@@ -80,7 +63,7 @@ export async function startConformance(): Promise<Conformance> {
     clientId: client.client_id,
     clientSecret: client.client_secret!,
     rp,
-    person: { email, authenticator, sub: first.claims()!.sub },
+    person: { email, authenticator, sub },
     land,
     async login(params = {}, a = createHttpAgent(sesame.issuer)) {
       const url = await rp.authorizationUrl(params);
@@ -113,35 +96,14 @@ export async function startConformance(): Promise<Conformance> {
   };
 }
 
-/** Decodes a JWT's payload without checking it. */
-export function jwtPayload(jwt: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
+/** The raw token request body that redeems `callback`'s code with the PKCE verifier `c.rp` kept. */
+export function codeGrantBody(c: Conformance, callback: URL): Record<string, string> {
+  return {
+    grant_type: 'authorization_code',
+    code: callback.searchParams.get('code')!,
+    redirect_uri: c.callback.redirectUri,
+    code_verifier: c.rp.pending.get(callback.searchParams.get('state')!)!.codeVerifier,
+  };
 }
 
-/** Verifies a JWT's signature against the issuer's JWKS (RS256/ES256); returns its payload. */
-export async function verifyJwt(issuer: string, jwt: string): Promise<Record<string, unknown>> {
-  const [h, p, s] = jwt.split('.') as [string, string, string];
-  const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as {
-    alg: string;
-    kid: string;
-  };
-  const { keys } = (await (await fetch(`${issuer}/jwks`)).json()) as {
-    keys: (CryptoJsonWebKey & { kid: string })[];
-  };
-  const jwk = keys.find((k) => k.kid === header.kid);
-  if (!jwk) throw new Error(`no key ${header.kid} in JWKS`);
-  const key = createPublicKey({ key: jwk, format: 'jwk' });
-  const data = Buffer.from(`${h}.${p}`);
-  const signature = Buffer.from(s, 'base64url');
-  const ok =
-    header.alg === 'RS256'
-      ? verify('RSA-SHA256', data, key, signature)
-      : header.alg === 'ES256'
-        ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-        : false;
-  if (!ok) throw new Error(`bad signature (${header.alg})`);
-  return jwtPayload(jwt);
-}
+export { jwtPayload, verifyJwt } from '../support/jwt.js';

@@ -1,6 +1,6 @@
 /** oidcc-codereuse-30seconds, on its own so its wait runs beside other test files. */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startConformance, type Conformance } from './conformanceFixture.js';
+import { codeGrantBody, startConformance, type Conformance } from './conformanceFixture.js';
 
 let c: Conformance;
 beforeAll(async () => {
@@ -11,14 +11,7 @@ afterAll(async () => {
 });
 
 test('oidcc-codereuse-30seconds: a code reused after 30 s fails and revokes the tokens issued with it', async () => {
-  const { callback } = await c.login();
-  const verifier = c.rp.pending.get(callback.searchParams.get('state')!)!.codeVerifier;
-  const body = {
-    grant_type: 'authorization_code',
-    code: callback.searchParams.get('code')!,
-    redirect_uri: c.callback.redirectUri,
-    code_verifier: verifier,
-  };
+  const body = codeGrantBody(c, (await c.login()).callback);
   const first = await c.token(body);
   expect(first.status).toBe(200);
   const accessToken = String(first.json.access_token);

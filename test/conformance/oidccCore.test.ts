@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHttpAgent } from '../support/httpAgent.js';
-import { startConformance, verifyJwt, jwtPayload, type Conformance } from './conformanceFixture.js';
+import {
+  codeGrantBody,
+  startConformance,
+  verifyJwt,
+  jwtPayload,
+  type Conformance,
+} from './conformanceFixture.js';
 
 let c: Conformance;
 beforeAll(async () => {
@@ -178,15 +184,7 @@ describe('OIDC conformance (Basic OP)', () => {
   });
 
   test('oidcc-codereuse: a second use of a code fails and revokes the tokens issued with it', async () => {
-    const { callback } = await c.login();
-    const code = callback.searchParams.get('code')!;
-    const verifier = c.rp.pending.get(callback.searchParams.get('state')!)!.codeVerifier;
-    const body = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: c.callback.redirectUri,
-      code_verifier: verifier,
-    };
+    const body = codeGrantBody(c, (await c.login()).callback);
     const first = await c.token(body);
     expect(first.status).toBe(200);
     const accessToken = String(first.json.access_token);
@@ -210,14 +208,7 @@ describe('OIDC conformance (Basic OP)', () => {
   });
 
   test('concurrent redemption of one code: exactly one succeeds', async () => {
-    const { callback } = await c.login();
-    const verifier = c.rp.pending.get(callback.searchParams.get('state')!)!.codeVerifier;
-    const body = {
-      grant_type: 'authorization_code',
-      code: callback.searchParams.get('code')!,
-      redirect_uri: c.callback.redirectUri,
-      code_verifier: verifier,
-    };
+    const body = codeGrantBody(c, (await c.login()).callback);
     const results = await Promise.all([c.token(body), c.token(body), c.token(body)]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);
   });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { HttpAgent } from '../support/httpAgent.js';
-import { discoverRp } from '../support/relyingParty.js';
+import { rpFor } from '../support/relyingParty.js';
 import { startConformance, jwtPayload, verifyJwt, type Conformance } from './conformanceFixture.js';
 
 let c: Conformance;
@@ -62,12 +62,11 @@ describe('refresh tokens, revocation, introspection', () => {
     // Sesame clients authenticate with secrets, not RP keys; this module reduces to refreshing
     // with a freshly discovered client configuration after the RP restarts.
     const rt = (await c.rp.exchange((await c.login(offline)).callback)).refresh_token!;
-    const fresh = await discoverRp({
-      issuer: c.sesame.issuer,
-      clientId: c.clientId,
-      clientSecret: c.clientSecret,
-      redirectUri: c.callback.redirectUri,
-    });
+    const fresh = await rpFor(
+      c.sesame.issuer,
+      { client_id: c.clientId, client_secret: c.clientSecret },
+      c.callback.redirectUri,
+    );
     const refreshed = await fresh.refresh(rt);
     expect(refreshed.claims()!.sub).toBe(c.person.sub);
   });

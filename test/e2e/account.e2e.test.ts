@@ -1,17 +1,8 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import { addVirtualAuthenticator, e2eEnabled } from '../support/browser.js';
-import type { CallbackServer } from '../support/callbackServer.js';
-import {
-  holdAutofill,
-  signUpInBrowser,
-  startE2eWorld,
-  type E2eWorld,
-} from '../support/e2eWorld.js';
-import type { MailCatcher } from '../support/mailCatcher.js';
-import type { RelyingParty } from '../support/relyingParty.js';
-import type { RunningSesame } from '../support/startSesame.js';
+import { holdAutofill, signUpInBrowser, useE2eWorld } from '../support/e2eWorld.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
@@ -22,23 +13,10 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 run('e2e: the account page in Chromium', () => {
-  let world: E2eWorld;
-  let sesame: RunningSesame;
-  let mail: MailCatcher;
-  let callback: CallbackServer;
-  let rp: RelyingParty;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startE2eWorld('Recipe Box');
-    ({ sesame, mail, callback, rp, browser } = world);
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useE2eWorld('Recipe Box');
 
   test('sign up, add a synced passkey, rename, delete, revoke an app, sign out everywhere', async () => {
+    const { sesame, mail, callback, rp, browser } = world;
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());

@@ -1,40 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
 import {
   addVirtualAuthenticator,
   e2eEnabled,
   type VirtualAuthenticator,
 } from '../support/browser.js';
-import type { CallbackServer } from '../support/callbackServer.js';
-import {
-  holdAutofill,
-  signUpInBrowser,
-  startE2eWorld,
-  type E2eWorld,
-} from '../support/e2eWorld.js';
+import { holdAutofill, signUpInBrowser, useE2eWorld } from '../support/e2eWorld.js';
 import { verifyJwt } from '../support/jwt.js';
-import { mailCode, type MailCatcher } from '../support/mailCatcher.js';
+import { mailCode } from '../support/mailCatcher.js';
 import type { RelyingParty } from '../support/relyingParty.js';
-import type { RunningSesame } from '../support/startSesame.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
 run('e2e: Chromium with a virtual authenticator and an openid-client relying party', () => {
-  let world: E2eWorld;
-  let sesame: RunningSesame;
-  let mail: MailCatcher;
-  let callback: CallbackServer;
-  let rp: RelyingParty;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startE2eWorld('Recipe Box');
-    ({ sesame, mail, callback, rp, browser } = world);
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useE2eWorld('Recipe Box');
 
   /** A fresh browser profile (context) and page with its own virtual authenticator. */
   async function freshPage(): Promise<{
@@ -42,6 +21,7 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
     authenticator: VirtualAuthenticator;
     close: () => Promise<void>;
   }> {
+    const { browser } = world;
     const context = await browser.newContext();
     const page = await context.newPage();
     const authenticator = await addVirtualAuthenticator(page);
@@ -56,6 +36,7 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
   }
 
   test('create an account with an emailed code and a passkey, then sign in with it by autofill, button and email-first', async () => {
+    const { sesame, mail, callback, rp } = world;
     const { page, authenticator, close } = await freshPage();
     try {
       let emailFirst: Awaited<ReturnType<RelyingParty['exchange']>> | undefined;
@@ -120,6 +101,7 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
   });
 
   test('a wrong code is refused in words and nothing is created', async () => {
+    const { sesame, mail, rp } = world;
     const { page, authenticator, close } = await freshPage();
     try {
       await page.goto((await rp.authorizationUrl()).href);

@@ -1,33 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { Browser } from 'playwright-core';
+import { describe, expect, test } from '@jest/globals';
 import { addVirtualAuthenticator, e2eEnabled } from '../support/browser.js';
-import type { CallbackServer } from '../support/callbackServer.js';
-import { signUpInBrowser, startE2eWorld, type E2eWorld } from '../support/e2eWorld.js';
-import type { MailCatcher } from '../support/mailCatcher.js';
+import { signUpInBrowser, useE2eWorld } from '../support/e2eWorld.js';
 import { recoveryLinkFor } from '../support/recoveryFlows.js';
-import type { RelyingParty } from '../support/relyingParty.js';
-import type { RunningSesame } from '../support/startSesame.js';
 
 const run = e2eEnabled() ? describe : describe.skip;
 
 run('e2e: recovering a lost passkey in Chromium', () => {
-  let world: E2eWorld;
-  let sesame: RunningSesame;
-  let mail: MailCatcher;
-  let callback: CallbackServer;
-  let rp: RelyingParty;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    world = await startE2eWorld('Garden Planner');
-    ({ sesame, mail, callback, rp, browser } = world);
-  }, 60_000);
-
-  afterAll(async () => {
-    await world?.close();
-  });
+  const world = useE2eWorld('Garden Planner');
 
   test('sign up, lose the passkey, "Lost your passkey?" → mailed link → "Create passkey" on a new authenticator, signed in; then sign in with it', async () => {
+    const { sesame, mail, callback, rp, browser } = world;
     const context = await browser.newContext();
     const page = await context.newPage();
     try {

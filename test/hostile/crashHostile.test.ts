@@ -18,7 +18,7 @@ import { openStore } from '../../src/store/openStore.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { continueToCallback, openInteraction, signUp } from '../support/passkeyFlows.js';
-import { discoverRp } from '../support/relyingParty.js';
+import { rpFor } from '../support/relyingParty.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -78,12 +78,7 @@ test('SIGKILL during concurrent sign-ups leaves a consistent store', async () =>
   const port = await freePort();
   const issuer = `http://localhost:${port}`;
   let child = await startChild(port);
-  const rp = await discoverRp({
-    issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  const rp = await rpFor(issuer, client, REDIRECT);
 
   const completed: string[] = [];
   const flows = Array.from({ length: 20 }, async (_, i) => {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { openInteraction } from '../support/passkeyFlows.js';
-import { discoverRp } from '../support/relyingParty.js';
+import { connectRp } from '../support/relyingParty.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 let sesame: RunningSesame;
@@ -14,13 +14,7 @@ afterAll(async () => {
 });
 
 test('when the store is gone: /readyz says 503, JSON calls get 503 + Retry-After, pages get a retry page; /healthz stays up', async () => {
-  const client = await sesame.registerClient({ redirectUris: ['http://127.0.0.1:9/cb'] });
-  const rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: 'http://127.0.0.1:9/cb',
-  });
+  const rp = await connectRp(sesame, { redirectUris: ['http://127.0.0.1:9/cb'] });
   const agent = createHttpAgent(sesame.issuer);
   const { uid } = await openInteraction(agent, await rp.authorizationUrl());
   expect((await fetch(`${sesame.issuer}/readyz`)).status).toBe(200);

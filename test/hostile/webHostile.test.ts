@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { openInteraction, startSignUp, csrfOf } from '../support/passkeyFlows.js';
-import { discoverRp } from '../support/relyingParty.js';
+import { connectRp } from '../support/relyingParty.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { startConformance, type Conformance } from '../conformance/conformanceFixture.js';
@@ -21,6 +21,13 @@ async function signInPage() {
   const first = await agent.request(url);
   const res = await agent.request(new URL(first.headers.get('location')!, c.sesame.issuer));
   return { agent, res, html: await res.text() };
+}
+
+/** Registers an app named `name`, signs the person in, and follows the app's authorization. */
+async function landAtNewApp(name: string) {
+  const rp = await connectRp(c.sesame, { name, redirectUris: [c.callback.redirectUri] });
+  const { agent } = await c.login();
+  return { agent, landed: await c.land(agent, await rp.authorizationUrl()) };
 }
 
 describe('pages', () => {
@@ -63,36 +70,14 @@ describe('pages', () => {
   });
 
   test('a client name with markup is escaped on the consent page', async () => {
-    const evil = await c.sesame.registerClient({
-      name: '<img src=x onerror=alert(1)>',
-      redirectUris: [c.callback.redirectUri],
-    });
-    const rp = await discoverRp({
-      issuer: c.sesame.issuer,
-      clientId: evil.client_id,
-      clientSecret: evil.client_secret!,
-      redirectUri: c.callback.redirectUri,
-    });
-    const { agent } = await c.login();
-    const landed = await c.land(agent, await rp.authorizationUrl());
+    const { landed } = await landAtNewApp('<img src=x onerror=alert(1)>');
     expect(landed.html).toContain('name="decision"');
     expect(landed.html).not.toContain('<img src=x');
     expect(landed.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   test('consent POST answers 303; a cross-site consent POST is refused', async () => {
-    const other = await c.sesame.registerClient({
-      name: 'Needs consent',
-      redirectUris: [c.callback.redirectUri],
-    });
-    const rp = await discoverRp({
-      issuer: c.sesame.issuer,
-      clientId: other.client_id,
-      clientSecret: other.client_secret!,
-      redirectUri: c.callback.redirectUri,
-    });
-    const { agent } = await c.login();
-    const landed = await c.land(agent, await rp.authorizationUrl());
+    const { agent, landed } = await landAtNewApp('Needs consent');
     const uid = landed.url.pathname.split('/')[2]!;
     const csrf = csrfOf(landed.html);
     const cross = await agent.request(`/interaction/${uid}/consent`, {

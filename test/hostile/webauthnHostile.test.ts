@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
-import { continueToCallback, openInteraction, postJson, signUp } from '../support/passkeyFlows.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import { SoftAuthenticator, type SoftAuthenticatorOptions } from '../support/softAuthenticator.js';
+import { openInteraction, postJson, signUp, signUpPerson } from '../support/passkeyFlows.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 
@@ -15,17 +15,7 @@ let rp: RelyingParty;
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url });
-  const c = await sesame.registerClient({
-    name: 'Rules',
-    redirectUris: [REDIRECT],
-    firstParty: true,
-  });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: c.client_id,
-    clientSecret: c.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { name: 'Rules', redirectUris: [REDIRECT], firstParty: true });
 });
 
 afterAll(async () => {
@@ -34,20 +24,12 @@ afterAll(async () => {
 });
 
 let counter = 0;
-async function person(
-  options: ConstructorParameters<typeof SoftAuthenticator>[0] extends infer O
-    ? Partial<O>
-    : never = {},
-) {
-  const email = `rules${++counter}@example.com`;
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer, ...options });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email });
-  const tokens = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
+async function person(options: Partial<SoftAuthenticatorOptions> = {}) {
+  const { email, authenticator, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    { email: `rules${++counter}@example.com`, authenticator: options },
   );
-  return { email, authenticator, accountId: tokens.claims()!.sub };
+  return { email, authenticator, accountId: sub };
 }
 
 async function freshInteraction(): Promise<{ agent: HttpAgent; uid: string }> {

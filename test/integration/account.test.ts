@@ -10,9 +10,9 @@ import {
   openInteraction,
   postJson,
   signIn,
-  signUp,
+  signUpPerson,
 } from '../support/passkeyFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { KNOWN_AAGUIDS, SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
@@ -29,16 +29,10 @@ beforeAll(async () => {
   mail = await startMailCatcher();
   callbacks = await startCallbackServer();
   sesame = await startSesame({ SMTP_URL: mail.url });
-  const client = await sesame.registerClient({
+  rp = await connectRp(sesame, {
     name: 'Photo Album',
     redirectUris: [REDIRECT],
     backchannelLogoutUri: callbacks.backchannelLogoutUri,
-  });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
   });
 });
 
@@ -51,18 +45,16 @@ afterAll(async () => {
 let counter = 0;
 /** Someone who signed up through the Photo Album app (with a refresh token) in `agent`. */
 async function person(options: { aaguid?: string; backupEligible?: boolean } = {}) {
-  const email = `acct${++counter}@example.com`;
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer, ...options });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(
-    agent,
-    await rp.authorizationUrl({ scope: 'openid email offline_access', prompt: 'consent' }),
+  const { email, authenticator, agent, tokens, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    {
+      email: `acct${++counter}@example.com`,
+      name: 'Pat User',
+      authenticator: options,
+      authorizationParams: { scope: 'openid email offline_access', prompt: 'consent' },
+    },
   );
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email, name: 'Pat User' });
-  const tokens = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
-  );
-  return { email, authenticator, agent, tokens, accountId: tokens.claims()!.sub };
+  return { email, authenticator, agent, tokens, accountId: sub };
 }
 
 /** GET /account in `agent`: the page's HTML and CSRF token. */

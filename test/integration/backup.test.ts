@@ -13,10 +13,14 @@ import { openMongoStore } from '../../src/store/mongo/openMongoStore.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { continueToCallback, openInteraction, signIn, signUp } from '../support/passkeyFlows.js';
-import { discoverRp } from '../support/relyingParty.js';
+import {
+  continueToCallback,
+  openInteraction,
+  signIn,
+  signUpPerson,
+} from '../support/passkeyFlows.js';
+import { connectRp } from '../support/relyingParty.js';
 import { runCli } from '../support/runCli.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -68,22 +72,15 @@ beforeAll(async () => {
   source = await startSesame({ SMTP_URL: mail.url });
   // Something of everything: clients, accounts, passkeys, audit events, sessions, grants,
   // tokens, rate-limit counters, and keys with a rotation under way.
-  const client = await source.registerClient({ redirectUris: [REDIRECT] });
-  const rp = await discoverRp({
-    issuer: source.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  const rp = await connectRp(source, { redirectUris: [REDIRECT] });
   for (const email of ['ada@example.com', 'grace@example.com']) {
-    const authenticator = new SoftAuthenticator({ origin: source.issuer });
-    const agent = createHttpAgent(source.issuer);
-    const { uid } = await openInteraction(
-      agent,
-      await rp.authorizationUrl({ scope: 'openid email offline_access', prompt: 'consent' }),
+    const { authenticator } = await signUpPerson(
+      { issuer: source.issuer, rp, redirectUri: REDIRECT, mail },
+      {
+        email,
+        authorizationParams: { scope: 'openid email offline_access', prompt: 'consent' },
+      },
     );
-    const to = await signUp({ agent, uid, mail, authenticator, email });
-    await rp.exchange((await continueToCallback(agent, to, REDIRECT)).callback);
     const again = createHttpAgent(source.issuer);
     const next = await openInteraction(again, await rp.authorizationUrl());
     const result = await signIn({ agent: again, uid: next.uid, authenticator, email });

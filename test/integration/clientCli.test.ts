@@ -3,10 +3,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { createHttpAgent } from '../support/httpAgent.js';
-import { discoverRp } from '../support/relyingParty.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
-import { continueToCallback, openInteraction, signUp } from '../support/passkeyFlows.js';
+import { rpFor } from '../support/relyingParty.js';
+import { signUpPerson } from '../support/passkeyFlows.js';
 
 const run = promisify(execFile);
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -56,18 +54,10 @@ describe('npx sesame client … beside a running server (embedded store)', () =>
     };
     expect(client_secret.length).toBeGreaterThanOrEqual(40);
 
-    const rp = await discoverRp({
-      issuer: sesame.issuer,
-      clientId: client_id,
-      clientSecret: client_secret,
-      redirectUri: REDIRECT,
-    });
-    const agent = createHttpAgent(sesame.issuer);
-    const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-    const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-    const redirectTo = await signUp({ agent, uid, mail, authenticator, email: 'cli@example.com' });
-    const tokens = await rp.exchange(
-      (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
+    const rp = await rpFor(sesame.issuer, { client_id, client_secret }, REDIRECT);
+    const { agent, tokens } = await signUpPerson(
+      { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+      { email: 'cli@example.com' },
     );
     expect(tokens.claims()!.email).toBe('cli@example.com');
 

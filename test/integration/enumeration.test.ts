@@ -3,16 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import {
-  continueToCallback,
-  csrfOf,
-  openInteraction,
-  postJson,
-  signUp,
-} from '../support/passkeyFlows.js';
+import { csrfOf, openInteraction, postJson, signUpPerson } from '../support/passkeyFlows.js';
 import { recoveryLinkFor, requestRecovery } from '../support/recoveryFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 /**
@@ -76,13 +69,7 @@ beforeAll(async () => {
   mail = await startMailCatcher();
   gate = await startSmtpGate(mail.port);
   sesame = await startSesame({ SMTP_URL: gate.url });
-  const c = await sesame.registerClient({ name: 'Enum', redirectUris: [REDIRECT] });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: c.client_id,
-    clientSecret: c.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { name: 'Enum', redirectUris: [REDIRECT] });
 });
 
 afterAll(async () => {
@@ -93,15 +80,11 @@ afterAll(async () => {
 
 let counter = 0;
 async function person() {
-  const email = `real${++counter}@example.com`;
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email });
-  const tokens = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
+  const { email, authenticator, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    { email: `real${++counter}@example.com` },
   );
-  return { email, authenticator, accountId: tokens.claims()!.sub };
+  return { email, authenticator, accountId: sub };
 }
 
 async function interaction(params: Record<string, string> = {}) {

@@ -10,10 +10,15 @@ import {
 } from '../../src/oidc/rotateKeys.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { continueToCallback, openInteraction, signIn, signUp } from '../support/passkeyFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import {
+  continueToCallback,
+  openInteraction,
+  signIn,
+  signUpPerson,
+} from '../support/passkeyFlows.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { runCli } from '../support/runCli.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
+import type { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -30,13 +35,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   sesame = await startSesame({ SMTP_URL: mail.url }, { keyPollMs: 100 });
-  const client = await sesame.registerClient({ redirectUris: [REDIRECT], firstParty: true });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { redirectUris: [REDIRECT], firstParty: true });
 });
 afterEach(async () => {
   await sesame?.close();
@@ -49,13 +48,11 @@ async function newPerson(): Promise<{
   agent: HttpAgent;
   idToken: string;
 }> {
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const email = `rotation${++people}@example.com`;
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email });
-  const { callback } = await continueToCallback(agent, redirectTo, REDIRECT);
-  return { authenticator, agent, idToken: (await rp.exchange(callback)).id_token! };
+  const { authenticator, agent, tokens } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    { email: `rotation${++people}@example.com` },
+  );
+  return { authenticator, agent, idToken: tokens.id_token! };
 }
 
 /** Signs in again on a new browser; returns the new ID token. */

@@ -9,7 +9,7 @@ import {
   signIn,
   startSignUp,
 } from '../support/passkeyFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
@@ -53,14 +53,9 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url, LOG_LEVEL: 'trace' });
-  const client = await sesame.registerClient({ name: 'Observed App', redirectUris: [REDIRECT] });
-  secrets.set('client secret', client.client_secret!);
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  const connected = await connectRp(sesame, { name: 'Observed App', redirectUris: [REDIRECT] });
+  secrets.set('client secret', connected.client.client_secret!);
+  rp = connected;
   firstRunLine = sesame.logLines.length;
 
   // Sign-up, with a refresh token.

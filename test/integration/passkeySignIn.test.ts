@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent } from '../support/httpAgent.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
-import { SoftAuthenticator } from '../support/softAuthenticator.js';
-import { continueToCallback, openInteraction, signIn, signUp } from '../support/passkeyFlows.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import {
+  continueToCallback,
+  openInteraction,
+  signIn,
+  signUpPerson,
+} from '../support/passkeyFlows.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 
@@ -17,33 +21,13 @@ let publicRp: RelyingParty;
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url });
-  const confidential = await sesame.registerClient({
-    name: 'Photo Album',
-    redirectUris: [REDIRECT],
-  });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: confidential.client_id,
-    clientSecret: confidential.client_secret!,
-    redirectUri: REDIRECT,
-  });
-  const first = await sesame.registerClient({
+  rp = await connectRp(sesame, { name: 'Photo Album', redirectUris: [REDIRECT] });
+  firstPartyRp = await connectRp(sesame, {
     name: 'Own App',
     redirectUris: [REDIRECT],
     firstParty: true,
   });
-  firstPartyRp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: first.client_id,
-    clientSecret: first.client_secret!,
-    redirectUri: REDIRECT,
-  });
-  const pub = await sesame.registerClient({ name: 'SPA', redirectUris: [REDIRECT], public: true });
-  publicRp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: pub.client_id,
-    redirectUri: REDIRECT,
-  });
+  publicRp = await connectRp(sesame, { name: 'SPA', redirectUris: [REDIRECT], public: true });
 });
 
 afterAll(async () => {
@@ -53,12 +37,10 @@ afterAll(async () => {
 
 /** A new person: signs up through the pages and returns their authenticator and tokens. */
 async function newPerson(email: string, options: { backupEligible?: boolean } = {}) {
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer, ...options });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email, name: 'Ada Lovelace' });
-  const { callback, consentShown } = await continueToCallback(agent, redirectTo, REDIRECT);
-  const tokens = await rp.exchange(callback);
+  const { authenticator, agent, tokens, consentShown } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    { email, name: 'Ada Lovelace', authenticator: options },
+  );
   return { authenticator, agent, tokens, consentShown };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { LOOSE_LIMITS, startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent } from '../support/httpAgent.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { openInteraction, postJson, startSignUp } from '../support/passkeyFlows.js';
 import { requestRecovery } from '../support/recoveryFlows.js';
 
@@ -24,13 +24,7 @@ beforeAll(async () => {
       },
     },
   );
-  const c = await sesame.registerClient({ name: 'Limits', redirectUris: [REDIRECT] });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: c.client_id,
-    clientSecret: c.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { name: 'Limits', redirectUris: [REDIRECT] });
 });
 
 afterAll(async () => {
@@ -120,13 +114,7 @@ describe('behind a trusted proxy', () => {
   });
 
   test('the client address is the one the proxy appended, not what the client claimed', async () => {
-    const c = await proxied.registerClient({ redirectUris: [REDIRECT] });
-    const prp = await discoverRp({
-      issuer: proxied.issuer,
-      clientId: c.client_id,
-      clientSecret: c.client_secret!,
-      redirectUri: REDIRECT,
-    });
+    const prp = await connectRp(proxied, { redirectUris: [REDIRECT] });
     const agent = createHttpAgent(proxied.issuer);
     const { uid } = await openInteraction(agent, await prp.authorizationUrl());
     const call = (xff: string) =>

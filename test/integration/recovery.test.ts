@@ -7,7 +7,7 @@ import {
   openInteraction,
   postJson,
   signIn,
-  signUp,
+  signUpPerson,
 } from '../support/passkeyFlows.js';
 import {
   completeRecovery,
@@ -15,7 +15,7 @@ import {
   requestRecovery,
   tokenOf,
 } from '../support/recoveryFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
@@ -30,13 +30,7 @@ let rp: RelyingParty;
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url, RP_NAME });
-  const c = await sesame.registerClient({ name: 'Notes', redirectUris: [REDIRECT] });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: c.client_id,
-    clientSecret: c.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { name: 'Notes', redirectUris: [REDIRECT] });
 });
 
 afterAll(async () => {
@@ -47,15 +41,11 @@ afterAll(async () => {
 let counter = 0;
 /** Someone with an account and one passkey (authenticator A). */
 async function person() {
-  const email = `lost${++counter}@example.com`;
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(agent, await rp.authorizationUrl());
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email, name: 'Lost Person' });
-  const tokens = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
+  const { email, authenticator, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    { email: `lost${++counter}@example.com`, name: 'Lost Person' },
   );
-  return { email, authenticator, accountId: tokens.claims()!.sub };
+  return { email, authenticator, accountId: sub };
 }
 
 /** A browser at the sign-in page that asks for a recovery link; returns it with the mailed link. */

@@ -11,9 +11,14 @@ import { createMailer } from '../../src/mail/mailer.js';
 import { oidcCollectionSpec, type OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { mailLinks, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
-import { continueToCallback, openInteraction, signIn, signUp } from '../support/passkeyFlows.js';
+import {
+  continueToCallback,
+  openInteraction,
+  signIn,
+  signUpPerson,
+} from '../support/passkeyFlows.js';
 import { completeRecovery, tokenOf } from '../support/recoveryFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { runCli } from '../support/runCli.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
@@ -30,13 +35,7 @@ let cliEnv: Record<string, string>;
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url });
-  const c = await sesame.registerClient({ name: 'Tasks', redirectUris: [REDIRECT] });
-  rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: c.client_id,
-    clientSecret: c.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await connectRp(sesame, { name: 'Tasks', redirectUris: [REDIRECT] });
   // Exactly what `sesame user …` builds, over the running server's store.
   admin = await createUserAdministration({
     store: sesame.store,
@@ -66,18 +65,15 @@ afterAll(async () => {
 let counter = 0;
 /** Someone who signed up, with tokens (a refresh token too: offline_access with consent). */
 async function person() {
-  const email = `user${++counter}@example.com`;
-  const authenticator = new SoftAuthenticator({ origin: sesame.issuer });
-  const agent = createHttpAgent(sesame.issuer);
-  const { uid } = await openInteraction(
-    agent,
-    await rp.authorizationUrl({ scope: 'openid email offline_access', prompt: 'consent' }),
+  const { email, authenticator, agent, tokens, sub } = await signUpPerson(
+    { issuer: sesame.issuer, rp, redirectUri: REDIRECT, mail },
+    {
+      email: `user${++counter}@example.com`,
+      name: 'Pat User',
+      authorizationParams: { scope: 'openid email offline_access', prompt: 'consent' },
+    },
   );
-  const redirectTo = await signUp({ agent, uid, mail, authenticator, email, name: 'Pat User' });
-  const tokens = await rp.exchange(
-    (await continueToCallback(agent, redirectTo, REDIRECT)).callback,
-  );
-  return { email, authenticator, agent, tokens, accountId: tokens.claims()!.sub };
+  return { email, authenticator, agent, tokens, accountId: sub };
 }
 
 const json = <T>(stdout: string): T => JSON.parse(stdout) as T;

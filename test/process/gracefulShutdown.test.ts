@@ -15,7 +15,7 @@ import {
   postJson,
   startSignUp,
 } from '../support/passkeyFlows.js';
-import { discoverRp } from '../support/relyingParty.js';
+import { rpFor } from '../support/relyingParty.js';
 import { startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 
@@ -96,12 +96,7 @@ test('SIGTERM finishes the sign-up request in flight, refuses new connections, c
   try {
     server = await startServerProcess({ DATA_DIR: dataDir, SMTP_URL: smtp.url });
     const issuer = server.url;
-    const rp = await discoverRp({
-      issuer,
-      clientId: client.client_id,
-      clientSecret: client.client_secret!,
-      redirectUri: REDIRECT,
-    });
+    const rp = await rpFor(issuer, client, REDIRECT);
     const agent = createHttpAgent(issuer);
     const { uid } = await openInteraction(agent, await rp.authorizationUrl());
 

@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { continueToCallback, csrfOf, openInteraction } from '../support/passkeyFlows.js';
-import { discoverRp, type RelyingParty } from '../support/relyingParty.js';
+import { rpFor, type RelyingParty } from '../support/relyingParty.js';
 import { freePort, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
 
@@ -47,12 +47,7 @@ beforeAll(async () => {
     startServerProcess({ ...env, PORT: String(portA) }),
     startServerProcess(env),
   ]);
-  rp = await discoverRp({
-    issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: REDIRECT,
-  });
+  rp = await rpFor(issuer, client, REDIRECT);
 }, 30_000);
 
 afterAll(async () => {

@@ -1,8 +1,9 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import type { Browser, Page, Route } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startCallbackServer, type CallbackServer } from './callbackServer.js';
 import { mailCode, startMailCatcher, type MailCatcher } from './mailCatcher.js';
-import { discoverRp, type RelyingParty } from './relyingParty.js';
+import { connectRp, type RelyingParty } from './relyingParty.js';
 import { startSesame, type RunningSesame } from './startSesame.js';
 
 /** Everything a browser test needs: Sesame, an SMTP catcher, an RP with a real callback, Chromium. */
@@ -20,16 +21,7 @@ export async function startE2eWorld(appName: string): Promise<E2eWorld> {
   const mail = await startMailCatcher();
   const sesame = await startSesame({ SMTP_URL: mail.url });
   const callback = await startCallbackServer();
-  const client = await sesame.registerClient({
-    name: appName,
-    redirectUris: [callback.redirectUri],
-  });
-  const rp = await discoverRp({
-    issuer: sesame.issuer,
-    clientId: client.client_id,
-    clientSecret: client.client_secret!,
-    redirectUri: callback.redirectUri,
-  });
+  const rp = await connectRp(sesame, { name: appName, redirectUris: [callback.redirectUri] });
   const browser = await launchBrowser();
   return {
     sesame,
@@ -44,6 +36,18 @@ export async function startE2eWorld(appName: string): Promise<E2eWorld> {
       await mail.close();
     },
   };
+}
+
+/** Starts the world for `appName` before the enclosing suite's tests and closes it after them. */
+export function useE2eWorld(appName: string): E2eWorld {
+  const world = {} as E2eWorld;
+  beforeAll(async () => {
+    Object.assign(world, await startE2eWorld(appName));
+  }, 60_000);
+  afterAll(async () => {
+    if ('close' in world) await world.close();
+  });
+  return world;
 }
 
 /**

@@ -1,7 +1,13 @@
 import type { MailCatcher } from './mailCatcher.js';
 import { mailCode } from './mailCatcher.js';
-import type { HttpAgent } from './httpAgent.js';
-import type { SoftAuthenticator, AssertionTweak, RegistrationTweak } from './softAuthenticator.js';
+import { createHttpAgent, type HttpAgent } from './httpAgent.js';
+import type { AuthorizationParams, RelyingParty, Tokens } from './relyingParty.js';
+import {
+  SoftAuthenticator,
+  type AssertionTweak,
+  type RegistrationTweak,
+  type SoftAuthenticatorOptions,
+} from './softAuthenticator.js';
 
 /** The hidden CSRF field of a rendered form. */
 export function csrfOf(html: string): string {
@@ -139,4 +145,47 @@ export async function continueToCallback(
   }
   if (!atCallback(at)) throw new Error(`did not reach the callback: ${at.href}`);
   return { callback: at, consentShown };
+}
+
+/** Where {@link signUpPerson} signs up: the server, the relying party, its redirect URI, the mail. */
+export interface SignUpSite {
+  issuer: string;
+  rp: RelyingParty;
+  redirectUri: string;
+  mail: MailCatcher;
+}
+
+/** Someone who signed up with {@link signUpPerson}, signed in to the relying party. */
+export interface SignedUpPerson {
+  email: string;
+  authenticator: SoftAuthenticator;
+  /** The browser that signed up (it holds the session). */
+  agent: HttpAgent;
+  tokens: Tokens;
+  consentShown: boolean;
+  sub: string;
+}
+
+/** A new person on a fresh browser and authenticator signs up through the pages and gets tokens. */
+export async function signUpPerson(
+  site: SignUpSite,
+  person: {
+    email: string;
+    name?: string;
+    authenticator?: Partial<SoftAuthenticatorOptions>;
+    authorizationParams?: AuthorizationParams;
+  },
+): Promise<SignedUpPerson> {
+  const { issuer, rp, redirectUri, mail } = site;
+  const { email, name } = person;
+  const authenticator = new SoftAuthenticator({ origin: issuer, ...person.authenticator });
+  const agent = createHttpAgent(issuer);
+  const { uid } = await openInteraction(
+    agent,
+    await rp.authorizationUrl(person.authorizationParams),
+  );
+  const redirectTo = await signUp({ agent, uid, mail, authenticator, email, name });
+  const { callback, consentShown } = await continueToCallback(agent, redirectTo, redirectUri);
+  const tokens = await rp.exchange(callback);
+  return { email, authenticator, agent, tokens, consentShown, sub: tokens.claims()!.sub };
 }

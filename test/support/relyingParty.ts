@@ -1,4 +1,5 @@
 import * as client from 'openid-client';
+import type { RunningSesame } from './startSesame.js';
 
 /** How the test relying party is registered at the issuer. */
 export interface RpOptions {
@@ -132,4 +133,30 @@ export async function discoverRp(options: RpOptions): Promise<RelyingParty> {
       return client.buildEndSessionUrl(config, params);
     },
   };
+}
+
+/** A registered client as the registry returns it (no secret for a public client). */
+export interface RegisteredClient {
+  client_id: string;
+  client_secret?: string;
+}
+
+/** Discovers `issuer` as the registered `client` (public when it has no secret). */
+export function rpFor(
+  issuer: string,
+  registered: RegisteredClient,
+  redirectUri: string,
+): Promise<RelyingParty> {
+  const { client_id: clientId, client_secret: clientSecret } = registered;
+  return discoverRp({ issuer, clientId, clientSecret, redirectUri });
+}
+
+/** Registers a client on the running test server and discovers it at its first redirect URI. */
+export async function connectRp(
+  sesame: Pick<RunningSesame, 'issuer' | 'registerClient'>,
+  input: Parameters<RunningSesame['registerClient']>[0],
+): Promise<RelyingParty & { client: RegisteredClient }> {
+  const registered = await sesame.registerClient(input);
+  const rp = await rpFor(sesame.issuer, registered, input.redirectUris[0]!);
+  return Object.assign(rp, { client: registered });
 }
