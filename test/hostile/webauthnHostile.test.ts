@@ -4,7 +4,14 @@ import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { SoftAuthenticator, type SoftAuthenticatorOptions } from '../support/softAuthenticator.js';
-import { openInteraction, postJson, signUp, signUpPerson } from '../support/passkeyFlows.js';
+import {
+  openInteraction,
+  postJson,
+  signUp,
+  signUpPerson,
+  startSignUp,
+} from '../support/passkeyFlows.js';
+import { mailCode } from '../support/mailCatcher.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 
@@ -55,6 +62,66 @@ describe('WebAuthn rules (SPEC §6)', () => {
     expect(auth.userVerification).toBe('required');
     expect(auth.rpId).toBe('localhost');
     expect(Buffer.from(auth.challenge, 'base64url').length).toBe(32);
+  });
+
+  test('registration options offer exactly EdDSA, ES256 and RS256, require UV and a discoverable key, and hide the email from the user handle', async () => {
+    const email = `regopts${++counter}@example.com`;
+    const { agent, uid } = await freshInteraction();
+    expect((await startSignUp(agent, uid, email, 'Reg')).status).toBe(303);
+    const code = mailCode(await mail.waitFor(email));
+    const res = await postJson(agent, `/interaction/${uid}/signup/options`, { code });
+    expect(res.status).toBe(200);
+    const opts = res.body as {
+      pubKeyCredParams: { alg: number; type: string }[];
+      authenticatorSelection: { userVerification: string; residentKey: string };
+      attestation: string;
+      rp: { id: string };
+      user: { id: string; name: string };
+      challenge: string;
+    };
+    expect(opts.pubKeyCredParams.map((p) => p.alg).sort()).toEqual([-257, -8, -7].sort());
+    expect(opts.authenticatorSelection).toMatchObject({
+      userVerification: 'required',
+      residentKey: 'required',
+    });
+    expect(opts.attestation).toBe('none');
+    expect(opts.rp.id).toBe('localhost');
+    expect(opts.user.name).toBe(email);
+    expect(Buffer.from(opts.user.id, 'base64url').toString('utf8')).not.toContain('@');
+    expect(Buffer.from(opts.challenge, 'base64url').length).toBe(32);
+  });
+
+  test('an unknown credential is refused in words, and nothing is signed in', async () => {
+    const stranger = new SoftAuthenticator({ origin: sesame.issuer });
+    stranger.createCredential({
+      rp: { id: 'localhost', name: 'x' },
+      user: { id: Buffer.from('nobody').toString('base64url'), name: 'n', displayName: 'n' },
+      challenge: Buffer.alloc(32).toString('base64url'),
+      pubKeyCredParams: [{ alg: -7, type: 'public-key' }],
+    } as never);
+    const { agent, uid } = await freshInteraction();
+    const res = await postJson(agent, `/interaction/${uid}/passkey/verify`, {
+      response: stranger.getAssertion(await options(agent, uid)),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'unknown_passkey' });
+    expect(String(res.body.error_description)).toMatch(/not registered/);
+  });
+
+  test('an expired sign-up code is refused and asks to start again', async () => {
+    const email = `expired${++counter}@example.com`;
+    const { agent, uid } = await freshInteraction();
+    await startSignUp(agent, uid, email, 'Late');
+    const code = mailCode(await mail.waitFor(email));
+    const codes = await sesame.store.collection<{ id: string; expiresAt: number }>({
+      name: 'signup_codes',
+    });
+    const pending = (await codes.get(`signup:interaction:${uid}`))!;
+    await codes.upsert({ ...pending, expiresAt: Date.now() - 1 });
+    const res = await postJson(agent, `/interaction/${uid}/signup/options`, { code });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ error: 'code_expired' });
+    expect(await sesame.sesame.accounts.findByEmail(email)).toBeUndefined();
   });
 
   test('a challenge is single-use: replaying the same assertion fails, and so does its second concurrent post', async () => {
