@@ -1,11 +1,15 @@
 import type { Store } from './collection.js';
-import { openMongoStore } from './mongo/openMongoStore.js';
-import { openSqliteStore } from './sqlite/openSqliteStore.js';
 
 /**
  * Opens the configured store: MongoDB when `mongodbUri` is given, otherwise the embedded SQLite
- * file in `dataDir`. Rejects with StoreUnavailableError if it cannot be reached.
+ * file in `dataDir`. Rejects with StoreUnavailableError if it cannot be reached. Only the chosen
+ * engine's driver is loaded (the MongoDB driver alone costs an embedded server some 13 MB).
  */
 export async function openStore(options: { dataDir: string; mongodbUri?: string }): Promise<Store> {
-  return options.mongodbUri ? openMongoStore(options.mongodbUri) : openSqliteStore(options.dataDir);
+  if (options.mongodbUri) {
+    const { openMongoStore } = await import('./mongo/openMongoStore.js');
+    return openMongoStore(options.mongodbUri);
+  }
+  const { openSqliteStore } = await import('./sqlite/openSqliteStore.js');
+  return openSqliteStore(options.dataDir);
 }

@@ -18,12 +18,27 @@ import {
 import { mapSqliteError } from './mapSqliteError.js';
 import { SqliteCollection } from './sqliteCollection.js';
 import { tableName } from './sqliteNames.js';
+import { startWalCheckpointer, type WalCheckpointer } from './walCheckpointer.js';
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreOptions {
   /** How often expired rows are deleted; default 60 s. */
   sweepIntervalMs?: number;
+  /**
+   * Copy the WAL back into the database file from a worker thread (default), rather than
+   * inline in whichever request commits the 1000th page, which stalls every request for the
+   * write-back and fsync. See walCheckpointer.ts.
+   */
+  backgroundCheckpoints?: boolean;
 }
+
+/** How often the background checkpointer copies the WAL into the database file. */
+const CHECKPOINT_INTERVAL_MS = 250;
+/**
+ * WAL pages (4 KiB) past which a commit checkpoints inline (SQLite's default is 1000). With the
+ * background checkpointer this finds little left to copy, and lets the WAL start over.
+ */
+const INLINE_CHECKPOINT_PAGES = 4000;
 
 // Small batches keep each sweep transaction short, so other processes waiting on the write lock
 // (busy_timeout) and this process's own requests are never held up for long.
@@ -39,11 +54,12 @@ export async function openSqliteStore(
   options: SqliteStoreOptions = {},
 ): Promise<Store> {
   let db: Database.Database;
+  const file = join(dataDir, 'sesame.db');
   try {
     await mkdir(dataDir, { recursive: true });
     // `timeout` is busy_timeout; it must be in force before the journal_mode change, which
     // needs a lock another process opening the file at the same moment may hold.
-    db = new Database(join(dataDir, 'sesame.db'), { timeout: 5000 });
+    db = new Database(file, { timeout: 5000 });
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -53,7 +69,23 @@ export async function openSqliteStore(
       ? mapped
       : new StoreUnavailableError(`sqlite: cannot open ${dataDir}`, { cause: err });
   }
-  return new SqliteStore(db, options.sweepIntervalMs ?? 60_000);
+  let checkpointer: WalCheckpointer | undefined;
+  if (options.backgroundCheckpoints ?? true) {
+    const restoreInline = () => {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    };
+    db.pragma(`wal_autocheckpoint = ${INLINE_CHECKPOINT_PAGES}`);
+    try {
+      checkpointer = startWalCheckpointer({
+        file,
+        intervalMs: CHECKPOINT_INTERVAL_MS,
+        restoreInline,
+      });
+    } catch {
+      restoreInline(); // no worker thread: checkpoint inline, as SQLite does by default
+    }
+  }
+  return new SqliteStore(db, options.sweepIntervalMs ?? 60_000, checkpointer);
 }
 
 class SqliteStore implements Store {
@@ -66,6 +98,7 @@ class SqliteStore implements Store {
   constructor(
     private readonly db: Database.Database,
     sweepIntervalMs: number,
+    private readonly checkpointer: WalCheckpointer | undefined,
   ) {
     // A failed periodic sweep (e.g. the lock stayed busy) is simply retried next interval.
     this.timer = setInterval(() => this.sweep().catch(() => undefined), sweepIntervalMs);
@@ -114,6 +147,8 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    // The checkpointer's connection goes first, so closing the last one checkpoints the WAL.
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 
