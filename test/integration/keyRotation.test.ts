@@ -88,13 +88,17 @@ describe('signing key rotation', () => {
     const person = await newPerson();
     const oldKid = kidOf(person.idToken);
 
-    const rotation = await rotateKeys(sesame.store, { activateInMs: 1500 });
+    // Long enough that the sign-in below happens before activation even on a loaded machine.
+    const activatesAt = Date.now() + 5000;
+    const rotation = await rotateKeys(sesame.store, { activateInMs: 5000 });
     await sesame.sesame.keyWatcher.check();
     expect(await publishedKids()).toEqual(expect.arrayContaining([oldKid, newKid(rotation)]));
     const whilePublished = await signInAgain(person.authenticator);
     expect(kidOf(whilePublished)).toBe(oldKid);
 
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, activatesAt - Date.now()) + 300),
+    );
     await sesame.sesame.keyWatcher.check();
     const afterActivation = await signInAgain(person.authenticator);
     expect(kidOf(afterActivation)).toBe(newKid(rotation));

@@ -96,6 +96,9 @@ export async function startMailCatcher(): Promise<MailCatcher> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
+  // A client that vanishes mid-session (a server killed on purpose) resets its connection;
+  // smtp-server reports that as an 'error' event, which must not crash the test run.
+  server.on('error', () => undefined);
 
   return {
     url: `smtp://127.0.0.1:${port}`,
