@@ -75,7 +75,6 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down: finishing in-flight requests');
     keyWatcher.stop();
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
@@ -88,6 +87,8 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
           process.exit(0);
         });
     });
+    // Logged once the listening socket is closed, so whoever reads it can rely on it.
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
     // Keep-alive connections go as soon as their last response is out, not at the client's leisure.
     server.closeIdleConnections();
     setInterval(() => server.closeIdleConnections(), 100).unref();
