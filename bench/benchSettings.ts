@@ -28,8 +28,15 @@ function envList<T extends string>(name: string, allowed: readonly T[]): T[] {
 
 export const SCENARIOS = ['signin', 'discovery', 'refresh', 'introspection'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-export const TARGETS = ['sesame', 'baseline'] as const;
+/**
+ * `sesame` runs with WORKERS=1 (one process), `sesame-auto` with WORKERS=auto (node:cluster, one
+ * worker per core sharing the port and the store), `baseline` is bare oidc-provider.
+ */
+export const TARGETS = ['sesame', 'sesame-auto', 'baseline'] as const;
 export type TargetName = (typeof TARGETS)[number];
+
+/** Whether the target runs as a node:cluster primary with workers (per-process probes do not apply). */
+export const isCluster = (name: TargetName): boolean => name === 'sesame-auto';
 
 /**
  * The node flags `npm start` gives the server (`"start": "node [flags] dist/src/main.js"`), so

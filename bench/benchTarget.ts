@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { oidcCollectionSpec } from '../src/oidc/oidcCollectionSpec.js';
 import type { Collection, Store } from '../src/store/collection.js';
 import { openStore } from '../src/store/openStore.js';
-import { ROOT, settings, type Scenario, type TargetName } from './benchSettings.js';
+import { isCluster, ROOT, settings, type Scenario, type TargetName } from './benchSettings.js';
 import {
   discover,
   discoveryOrJwks,
@@ -79,10 +79,11 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     `[${name}] seeded ${Math.max(settings.accounts, userCount)} accounts with passkeys in ${Math.round(performance.now() - seedStarted)} ms`,
   );
   const sessions: Collection = await store.collection(oidcCollectionSpec('Session'));
-  const script =
-    name === 'sesame'
-      ? settings.sesameScript
-      : path.join(ROOT, 'dist/bench/bench/baselineServer.js');
+  const sesame = name !== 'baseline';
+  const cluster = isCluster(name);
+  const script = sesame
+    ? settings.sesameScript
+    : path.join(ROOT, 'dist/bench/bench/baselineServer.js');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -91,17 +92,19 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     ISSUER: issuer,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
-    WORKERS: '1',
+    WORKERS: cluster ? 'auto' : '1',
     BENCH_RATE_LIMIT_MULTIPLIER: '100000',
     ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}),
     ...settings.serverEnv,
   };
   const nodeFlags = [
     '--expose-gc',
-    ...(name === 'sesame' ? settings.startFlags : []),
+    ...(sesame ? settings.startFlags : []),
     ...settings.serverNodeFlags,
   ];
-  if (settings.cpuProfileDir) {
+  // Cluster workers inherit the primary's flags and would all write the same profile name: the
+  // cluster target is not profiled.
+  if (settings.cpuProfileDir && !cluster) {
     await mkdir(settings.cpuProfileDir, { recursive: true });
     nodeFlags.push(
       '--cpu-prof',
@@ -114,6 +117,7 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     probe: path.join(ROOT, 'dist/bench/bench/serverProbe.js'),
     env,
     nodeFlags,
+    cluster,
   });
   const http = new HttpClient(
     new URL(`http://127.0.0.1:${port}`),
@@ -143,7 +147,13 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     sessions,
     mongodbUri,
     idle,
-    result: { target: name, scenarios: [], halfPeak: [], log: server.log },
+    result: {
+      target: name,
+      scenarios: [],
+      halfPeak: [],
+      log: server.log,
+      ...(cluster ? { processes: server.processTree().length } : {}),
+    },
   };
 }
 
@@ -247,7 +257,8 @@ export async function runScenario(running: Running[], scenario: Scenario): Promi
     const sorted = [...all].sort((a, b) => a.throughput - b.throughput);
     const median = sorted[Math.floor((sorted.length - 1) / 2)] as ScenarioResult;
     r.result.scenarios.push({ ...median, rounds: all.map((x) => x.throughput) });
-    if (!plan.halfPeak) continue;
+    // The cluster target is compared at peak only (keeps the run bounded).
+    if (!plan.halfPeak || r.server.cluster) continue;
     // Open loop at half of the peak, latency counted from each scheduled start.
     const rate = Math.max(1, median.throughput / 2);
     console.log(`[${r.name}] ${scenario} at ${round(rate, 0)}/s…`);

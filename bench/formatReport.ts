@@ -23,6 +23,7 @@ export function formatReport(results: TargetResult[]): string {
   const lines: string[] = [];
   const sesame = results.find((r) => r.target === 'sesame');
   const baseline = results.find((r) => r.target === 'baseline');
+  const auto = results.find((r) => r.target === 'sesame-auto');
   const load = os.loadavg().map((l) => l.toFixed(2));
   lines.push(
     `machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), ${mb(os.totalmem())} MB RAM, node ${process.version}, load average at the end ${load.join(' ')}`,
@@ -31,7 +32,7 @@ export function formatReport(results: TargetResult[]): string {
     `store: ${settings.mongodbUri ? 'MongoDB' : 'embedded SQLite (WAL)'}; per scenario and server ${settings.warmupSeconds} s warm-up, then ${settings.rounds} rounds of ${settings.seconds} s taken in turns; ${settings.signInUsers} sign-in users, ${settings.requestUsers} users for the single-request scenarios, ${settings.accounts} accounts`,
   );
   lines.push(
-    `servers: node ${[...settings.startFlags, ...settings.serverNodeFlags, path.relative(ROOT, settings.sesameScript)].join(' ')} (Sesame) and node dist/bench/bench/baselineServer.js (baseline), each with NODE_ENV=production LOG_LEVEL=warn WORKERS=1 BENCH_RATE_LIMIT_MULTIPLIER=100000, one process each, the generator in a third`,
+    `servers: node ${[...settings.startFlags, ...settings.serverNodeFlags, path.relative(ROOT, settings.sesameScript)].join(' ')} (Sesame) and node dist/bench/bench/baselineServer.js (baseline), each with NODE_ENV=production LOG_LEVEL=warn WORKERS=1 BENCH_RATE_LIMIT_MULTIPLIER=100000, one process each, the generator in a third${auto ? `; Sesame also with WORKERS=auto (${auto.processes ?? '?'} processes: primary + workers), the same flags and its own store` : ''}`,
   );
   lines.push('');
   lines.push(
@@ -61,6 +62,7 @@ export function formatReport(results: TargetResult[]): string {
       `- ${row.scenario}: Sesame ${list(sesame?.scenarios[i])}; baseline ${list(baseline?.scenarios[i])}`,
     );
   });
+  if (auto) lines.push(...workersTable(sesame, auto));
   lines.push('');
   lines.push(
     '| CPU over the window | Sesame server | ms/op | loop delay p99/max ms | generator | others | baseline server | ms/op | loop delay p99/max ms | generator | others |',
@@ -71,7 +73,7 @@ export function formatReport(results: TargetResult[]): string {
       ? [
           `${r.serverCpu}%`,
           r.serverCpuMsPerOp,
-          `${r.loopDelay.p99} / ${r.loopDelay.max}`,
+          r.loopDelay ? `${r.loopDelay.p99} / ${r.loopDelay.max}` : 'n/a (cluster)',
           `${r.generatorCpu}%`,
           `${r.otherCpu ?? '?'}%`,
         ]
@@ -121,6 +123,12 @@ export function formatReport(results: TargetResult[]): string {
       );
     }
   }
+  if (auto) {
+    lines.push('');
+    lines.push(
+      'sesame-auto memory: n/a (cluster; the probe answers for the primary alone, not for the workers)',
+    );
+  }
   for (const r of results) {
     if (!r.memory) continue;
     const m = r.memory;
@@ -143,4 +151,41 @@ export function formatReport(results: TargetResult[]): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * Sesame with WORKERS=1 beside WORKERS=auto, at peak. The cluster's CPU is that of the primary
+ * and all its workers (from /proc); its event-loop delay, memory and half-peak runs are not
+ * measured.
+ */
+function workersTable(one: TargetResult | undefined, auto: TargetResult): string[] {
+  const lines = [''];
+  lines.push(
+    `Sesame WORKERS=1 vs WORKERS=auto (${auto.processes ?? '?'} processes; server CPU of auto summed over the primary and its workers, % of one core):`,
+  );
+  lines.push('');
+  lines.push(
+    '| scenario | WORKERS=1 /s | p50 ms | p99 ms | errors | server CPU | ms/op | WORKERS=auto /s | p50 ms | p99 ms | errors | server CPU | ms/op | auto ÷ 1 |',
+  );
+  lines.push('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  const cells = (r?: ScenarioResult) =>
+    r
+      ? [r.throughput, r.p50, r.p99, r.errors, `${r.serverCpu}%`, r.serverCpuMsPerOp]
+      : ['–', '–', '–', '–', '–', '–'];
+  const rows = auto.scenarios;
+  rows.forEach((a, i) => {
+    const s = one?.scenarios[i];
+    const ratio = s && s.throughput > 0 ? round(a.throughput / s.throughput, 2) : '–';
+    lines.push(
+      `| ${a.scenario} (${a.unit}/s) | ${cells(s).join(' | ')} | ${cells(a).join(' | ')} | ${ratio} |`,
+    );
+  });
+  lines.push('');
+  for (const a of rows) {
+    const s = one?.scenarios.find((x) => x.scenario === a.scenario);
+    lines.push(
+      `- ${a.scenario} rounds: WORKERS=1 ${s?.rounds?.join(' / ') ?? '–'}; WORKERS=auto ${a.rounds?.join(' / ') ?? '–'}`,
+    );
+  }
+  return lines;
 }

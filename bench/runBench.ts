@@ -28,16 +28,19 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'sesame-bench-'));
   const running: Running[] = [];
   try {
-    // Both servers run side by side and take turns, round by round, so a busy moment on the
+    // The servers run side by side and take turns, round by round, so a busy moment on the
     // machine hurts both rather than one.
     for (const name of settings.targets) running.push(await startTarget(name, workDir));
     for (const scenario of settings.scenarios) await runScenario(running, scenario);
     if (settings.sessions > 0) {
       // Memory is not a timing: both servers may fill up with sessions at once.
+      // Not for the cluster: its probe would answer for the primary alone (see formatReport).
       await Promise.all(
-        running.map(async (r) => {
-          r.result.memory = await measureMemory(r);
-        }),
+        running
+          .filter((r) => !r.server.cluster)
+          .map(async (r) => {
+            r.result.memory = await measureMemory(r);
+          }),
       );
     }
   } finally {

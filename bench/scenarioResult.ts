@@ -22,8 +22,11 @@ export interface ScenarioResult {
   generatorCpu: number;
   /** CPU used on the machine by processes other than the server and the generator (% of one core). */
   otherCpu?: number;
-  /** The server's event-loop delay over the window, ms: how long ready work waited. */
-  loopDelay: { p50: number; p99: number; max: number };
+  /**
+   * The server's event-loop delay over the window, ms: how long ready work waited. Absent for a
+   * cluster (each worker has its own loop; the primary's says nothing about requests).
+   */
+  loopDelay?: { p50: number; p99: number; max: number };
   steps?: Record<string, number>;
   /** Throughput of every round (this summary is the median round). */
   rounds?: number[];
@@ -44,6 +47,8 @@ export interface TargetResult {
     heapUsedAfterGcMb: number;
   };
   log: string[];
+  /** For a cluster target: how many processes (primary + workers) it ran. */
+  processes?: number;
 }
 
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -75,7 +80,7 @@ export function summarize(
     serverCpu: round(serverCpu * 100, 0),
     serverCpuMsPerOp: round((serverCpu * run.seconds * 1000) / Math.max(1, run.ok), 2),
     generatorCpu: round(run.generatorCpu * 100, 0),
-    loopDelay,
+    ...(loopDelay ? { loopDelay } : {}),
     ...(machineCpu === undefined
       ? {}
       : { otherCpu: round(Math.max(0, machineCpu - serverCpu - run.generatorCpu) * 100, 0) }),
@@ -89,7 +94,7 @@ export interface Measured {
   serverCpu: number;
   /** Busy CPU of the whole machine (Linux only). */
   machineCpu?: number;
-  loopDelay: ProbeReport['loopDelay'];
+  loopDelay?: ProbeReport['loopDelay'];
 }
 
 /** Busy and total CPU time of the machine in seconds, from /proc/stat (Linux). */
@@ -105,13 +110,32 @@ function machineCpuTime(): { busy: number; total: number } | undefined {
   }
 }
 
-/** Runs `measure` while sampling the server's and the machine's CPU over the measured window. */
+/**
+ * Runs `measure` while sampling the server's and the machine's CPU over the measured window. For
+ * a cluster the server's CPU is that of the primary and all its workers, read from /proc.
+ */
 export async function withServerCpu(
   server: ServerProcess,
   measure: (onMeasureStart: () => void) => Promise<RunResult>,
 ): Promise<Measured> {
   let before: Promise<ProbeReport> | undefined;
   let machineBefore: ReturnType<typeof machineCpuTime>;
+  if (server.cluster) {
+    let cpuBefore = 0;
+    const run = await measure(() => {
+      cpuBefore = server.treeCpuSeconds();
+      machineBefore = machineCpuTime();
+    });
+    const machineAfter = machineCpuTime();
+    const serverCpu = (server.treeCpuSeconds() - cpuBefore) / run.seconds;
+    return {
+      run,
+      serverCpu,
+      ...(machineBefore && machineAfter
+        ? { machineCpu: (machineAfter.busy - machineBefore.busy) / run.seconds }
+        : {}),
+    };
+  }
   const run = await measure(() => {
     before = server.probe(false, true);
     machineBefore = machineCpuTime();

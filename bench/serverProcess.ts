@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { HttpClient } from './httpClient.js';
@@ -10,6 +11,16 @@ export interface ProbeReport {
   cpu: NodeJS.CpuUsage;
   /** Event-loop delay (ms) since the last probe that asked for a reset. */
   loopDelay: { p50: number; p99: number; max: number };
+}
+
+/** The fields of /proc/<pid>/stat after the command name (index 0 is the state), or undefined: index n - 3 is field n of proc(5). */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A free TCP port on the loopback interface. */
@@ -31,6 +42,8 @@ export async function freePort(): Promise<number> {
 export class ServerProcess {
   readonly child: ChildProcess;
   readonly log: string[] = [];
+  /** A node:cluster primary with workers: the probe answers for the primary alone. */
+  readonly cluster: boolean;
   private nextId = 1;
   private readonly pending = new Map<number, (report: ProbeReport) => void>();
 
@@ -39,7 +52,9 @@ export class ServerProcess {
     probe: string;
     env: NodeJS.ProcessEnv;
     nodeFlags?: string[];
+    cluster?: boolean;
   }) {
+    this.cluster = options.cluster ?? false;
     this.child = spawn(
       process.execPath,
       [...(options.nodeFlags ?? []), '--import', options.probe, options.script],
@@ -91,6 +106,38 @@ export class ServerProcess {
       });
       this.child.send({ type: 'probe', id, gc, reset });
     });
+  }
+
+  /** The server's pid and those of its children (the cluster workers), from /proc (Linux). */
+  processTree(): number[] {
+    const root = this.child.pid;
+    if (root === undefined) return [];
+    const pids = [root];
+    let entries: string[];
+    try {
+      entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+    } catch {
+      return pids;
+    }
+    for (const entry of entries) {
+      const pid = Number(entry);
+      if (pid !== root && Number(procStat(pid)?.[1]) === root) pids.push(pid);
+    }
+    return pids;
+  }
+
+  /**
+   * CPU seconds (user + system) used so far by the server and its living children, from
+   * /proc/<pid>/stat (Linux, 100 ticks a second); a worker that exits takes its time with it.
+   */
+  treeCpuSeconds(): number {
+    let ticks = 0;
+    for (const pid of this.processTree()) {
+      const fields = procStat(pid);
+      // utime and stime are fields 14 and 15 of /proc/<pid>/stat, 11 and 12 here; ppid (4) is 1.
+      if (fields) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100;
   }
 
   /** SIGTERM, then waits for the exit (SIGKILL after 15 s). */
