@@ -1,5 +1,6 @@
 import type { Store } from '../store/collection.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
+import { revokeGrants } from '../oidc/revokeGrants.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
 
 /** One app the person let in: the client and the scopes of its grants. */
@@ -10,7 +11,6 @@ export interface ConnectedApp {
   since?: number;
 }
 
-const PREFIX = 'oidc_';
 type Authorizations = Record<string, { grantId?: string; sid?: string }>;
 
 /** The apps holding a grant from the account (Sesame's own account client excluded). */
@@ -56,17 +56,5 @@ export async function revokeApp(
     await sessions.upsert({ ...session, payload: { ...session.payload, authorizations: rest } });
   }
   if (grantIds.size === 0) return 0;
-  const models = (await store.collectionNames())
-    .filter((name) => name.startsWith(PREFIX) && name !== 'oidc_Client' && name !== grants.name)
-    .map((name) => name.slice(PREFIX.length));
-  const artifacts = await Promise.all(
-    models.map((model) => store.collection<OidcDoc>(oidcCollectionSpec(model))),
-  );
-  let revoked = 0;
-  for (const grantId of grantIds) {
-    // The grant first: from then on no token issued under it is accepted.
-    if (await grants.delete(grantId)) revoked += 1;
-    for (const col of artifacts) await col.deleteMany('payload.grantId', grantId);
-  }
-  return revoked;
+  return (await revokeGrants(store, grantIds)).grants;
 }

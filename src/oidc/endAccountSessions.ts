@@ -1,5 +1,6 @@
 import type { Store } from '../store/collection.js';
 import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
+import { revokeGrants } from './revokeGrants.js';
 
 /** What {@link endAccountSessions} removed. */
 export interface EndedSessions {
@@ -8,8 +9,6 @@ export interface EndedSessions {
   /** Tokens, codes and other artifacts issued under those grants. */
   artifacts: number;
 }
-
-const PREFIX = 'oidc_';
 
 /**
  * Ends everything an account holds at the provider, at once: its sessions (so no browser is
@@ -33,23 +32,6 @@ export async function endAccountSessions(store: Store, accountId: string): Promi
   }
 
   // Sessions first, so no new authorization can start from them while the rest goes.
-  const ended: EndedSessions = {
-    sessions: await sessions.deleteMany('payload.accountId', accountId),
-    grants: 0,
-    artifacts: 0,
-  };
-  const models = (await store.collectionNames())
-    .filter((name) => name.startsWith(PREFIX) && name !== 'oidc_Client')
-    .map((name) => name.slice(PREFIX.length));
-  const collections = await Promise.all(
-    models.map((model) => store.collection<OidcDoc>(oidcCollectionSpec(model))),
-  );
-  for (const grantId of grantIds) {
-    if (await grants.delete(grantId)) ended.grants += 1;
-    for (const col of collections) {
-      if (col.name !== grants.name)
-        ended.artifacts += await col.deleteMany('payload.grantId', grantId);
-    }
-  }
-  return ended;
+  const ended = await sessions.deleteMany('payload.accountId', accountId);
+  return { sessions: ended, ...(await revokeGrants(store, grantIds)) };
 }
