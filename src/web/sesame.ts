@@ -63,31 +63,51 @@ async function busy(scope: HTMLElement | Document, task: () => Promise<void>): P
   }
 }
 
-async function signIn(email?: string): Promise<void> {
-  const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
-    `/interaction/${uid}/passkey/options`,
-    email ? { email } : {},
-  );
-  const response = await startAuthentication({ optionsJSON });
-  const { redirectTo } = await post<{ redirectTo: string }>(`/interaction/${uid}/passkey/verify`, {
+type RegistrationOptions = Parameters<typeof startRegistration>[0]['optionsJSON'];
+type AuthenticationOptions = Parameters<typeof startAuthentication>[0]['optionsJSON'];
+
+/**
+ * One WebAuthn ceremony, the same everywhere: POST `optionsBody` for options, run the browser
+ * ceremony, POST the response (with `verifyExtra`) and follow the `redirectTo` answer.
+ */
+async function ceremony(input: {
+  kind: 'registration' | 'authentication';
+  optionsPath: string;
+  optionsBody: Record<string, unknown>;
+  verifyPath: string;
+  verifyExtra?: Record<string, unknown>;
+  autofill?: boolean;
+}): Promise<void> {
+  const response =
+    input.kind === 'registration'
+      ? await startRegistration({
+          optionsJSON: await post<RegistrationOptions>(input.optionsPath, input.optionsBody),
+        })
+      : await startAuthentication({
+          optionsJSON: await post<AuthenticationOptions>(input.optionsPath, input.optionsBody),
+          useBrowserAutofill: Boolean(input.autofill),
+        });
+  const { redirectTo } = await post<{ redirectTo: string }>(input.verifyPath, {
+    ...input.verifyExtra,
     response,
   });
   window.location.assign(redirectTo);
 }
 
+/** Sign-in on the interaction page: email-first, discoverable, or by autofill. */
+const signIn = (email?: string, autofill = false) =>
+  ceremony({
+    kind: 'authentication',
+    optionsPath: `/interaction/${uid}/passkey/options`,
+    optionsBody: email ? { email } : {},
+    verifyPath: `/interaction/${uid}/passkey/verify`,
+    autofill,
+  });
+
 async function autofill(): Promise<void> {
   if (!(await browserSupportsWebAuthnAutofill())) return;
   try {
-    const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
-      `/interaction/${uid}/passkey/options`,
-      {},
-    );
-    const response = await startAuthentication({ optionsJSON, useBrowserAutofill: true });
-    const { redirectTo } = await post<{ redirectTo: string }>(
-      `/interaction/${uid}/passkey/verify`,
-      { response },
-    );
-    window.location.assign(redirectTo);
+    await signIn(undefined, true);
   } catch (err) {
     if ((err as { name?: string }).name !== 'AbortError') showError(ceremonyMessage(err));
   }
@@ -122,18 +142,14 @@ function setUpSignUpCode(): void {
     event.preventDefault();
     const value = code?.value.replace(/\s+/g, '') ?? '';
     if (!/^\d{6}$/.test(value)) return showError('Enter the 6-digit code from the email.');
-    void busy(form, async () => {
-      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
-        `/interaction/${uid}/signup/options`,
-        { code: value },
-      );
-      const response = await startRegistration({ optionsJSON });
-      const { redirectTo } = await post<{ redirectTo: string }>(
-        `/interaction/${uid}/signup/verify`,
-        { response },
-      );
-      window.location.assign(redirectTo);
-    });
+    void busy(form, () =>
+      ceremony({
+        kind: 'registration',
+        optionsPath: `/interaction/${uid}/signup/options`,
+        optionsBody: { code: value },
+        verifyPath: `/interaction/${uid}/signup/verify`,
+      }),
+    );
   });
 }
 
@@ -151,15 +167,15 @@ function setUpRecoveryLink(): void {
   }
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
-    void busy(form, async () => {
-      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
-        '/recovery/options',
-        { token },
-      );
-      const response = await startRegistration({ optionsJSON });
-      const { redirectTo } = await post<{ redirectTo: string }>(verifyPath, { token, response });
-      window.location.assign(redirectTo);
-    });
+    void busy(form, () =>
+      ceremony({
+        kind: 'registration',
+        optionsPath: '/recovery/options',
+        optionsBody: { token },
+        verifyPath,
+        verifyExtra: { token },
+      }),
+    );
   });
 }
 
@@ -175,32 +191,26 @@ function setUpAccount(): void {
   const confirm = document.getElementById('confirm-button');
   const add = document.getElementById('add-passkey');
   confirm?.addEventListener('click', () => {
-    void busy(document, async () => {
-      const optionsJSON = await post<Parameters<typeof startAuthentication>[0]['optionsJSON']>(
-        '/account/confirm/options',
-        { _csrf: csrf },
-      );
-      const response = await startAuthentication({ optionsJSON });
-      const { redirectTo } = await post<{ redirectTo: string }>('/account/confirm/verify', {
-        _csrf: csrf,
-        response,
-      });
-      window.location.assign(redirectTo);
-    });
+    void busy(document, () =>
+      ceremony({
+        kind: 'authentication',
+        optionsPath: '/account/confirm/options',
+        optionsBody: { _csrf: csrf },
+        verifyPath: '/account/confirm/verify',
+        verifyExtra: { _csrf: csrf },
+      }),
+    );
   });
   add?.addEventListener('click', () => {
-    void busy(document, async () => {
-      const optionsJSON = await post<Parameters<typeof startRegistration>[0]['optionsJSON']>(
-        '/account/passkeys/options',
-        { _csrf: csrf },
-      );
-      const response = await startRegistration({ optionsJSON });
-      const { redirectTo } = await post<{ redirectTo: string }>('/account/passkeys/verify', {
-        _csrf: csrf,
-        response,
-      });
-      window.location.assign(redirectTo);
-    });
+    void busy(document, () =>
+      ceremony({
+        kind: 'registration',
+        optionsPath: '/account/passkeys/options',
+        optionsBody: { _csrf: csrf },
+        verifyPath: '/account/passkeys/verify',
+        verifyExtra: { _csrf: csrf },
+      }),
+    );
   });
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-confirm]')) {
     form.addEventListener('submit', (event) => {
