@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
+import { allowFormTargets } from '../http/securityHeaders.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { CLAIM_WORDS, consentLines } from './consentWords.js';
@@ -49,6 +50,8 @@ export function consentRoutes(router: Router, deps: InteractionDeps): void {
     const details = await loadInteraction(deps.provider, ctx);
     if (details.prompt.name !== 'consent')
       throw new BadRequest('unknown_prompt', 'This step is not supported.');
+    const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
+    allowFormTargets(ctx, client?.redirectUris ?? []);
     deps.renderer.page(ctx, 'consent', {
       uid: details.uid,
       csrf: deps.csrf.token(binding(details.uid)),
