@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -17,7 +18,11 @@ export interface Config {
   rpName: string;
   smtpUrl: string | undefined;
   mailFrom: string;
-  trustProxy: boolean;
+  /**
+   * Whose `X-Forwarded-*` headers to honour: nobody (`false`), any peer (`true`, only behind a
+   * proxy), or peers whose address is in this list of addresses and CIDRs.
+   */
+  trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `true` when ISSUER is https: cookies get `Secure`, responses get HSTS. */
   secure: boolean;
@@ -28,6 +33,20 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** `METRICS_PUBLIC=true`: an open `/metrics` on an https issuer is deliberate. */
+  metricsPublic: boolean;
+}
+
+/** `TRUST_PROXY`: `false`, `true`, or the proxies' addresses and CIDRs (`10.0.0.0/8`, `::1`). */
+export type TrustProxy = boolean | string[];
+
+/** `true` for an IP address, or a CIDR whose prefix fits its address family. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -98,7 +117,21 @@ const schema = z.object({
     .trim()
     .min(3, 'must be an address such as "Sesame <no-reply@example.com>"')
     .default('Sesame <no-reply@localhost>'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const flag = bool.safeParse(v.toLowerCase());
+      if (flag.success) return flag.data;
+      const list = v.split(',').map((entry) => entry.trim());
+      if (list.every(isAddressOrCidr)) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be true or false, or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.0/8,127.0.0.1',
+      });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -118,6 +151,7 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  METRICS_PUBLIC: bool.default(false),
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -143,6 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const v = parsed.data;
+  if (v.ISSUER.protocol === 'https:' && !v.METRICS_TOKEN && !v.METRICS_PUBLIC) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be set when ISSUER is https (or set METRICS_PUBLIC=true to serve /metrics to anyone on purpose)',
+    );
+  }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
   return {
     port: v.PORT,
@@ -160,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    metricsPublic: v.METRICS_PUBLIC,
   };
 }
 
