@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { nameField } from '../accounts/cleanName.js';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../interaction/loadInteraction.js';
@@ -31,14 +32,15 @@ const NOTICES: Record<string, { text: string; error?: boolean }> = {
 };
 
 const csrfField = z.string().max(100).optional();
-/** A passkey's name: 1–64 characters, no control characters. */
-export const passkeyNameSchema = z
-  .string({ message: 'Enter a name for the passkey.' })
-  .trim()
-  .min(1, 'Enter a name for the passkey.')
-  .max(64, 'That name is too long (64 characters at most).')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'The name cannot contain control characters.');
+/** A passkey's name: cleaned of invisible characters (cleanName), 1–64 characters. */
+export const passkeyNameSchema = nameField(
+  {
+    empty: 'Enter a name for the passkey.',
+    tooLong: 'That name is too long (64 characters at most).',
+    control: 'The name cannot contain control characters.',
+  },
+  64,
+);
 const credentialIdParam = z
   .string()
   .min(1)

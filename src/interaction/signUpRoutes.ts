@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
+import { nameField } from '../accounts/cleanName.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
@@ -13,14 +14,15 @@ import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
 
-/** A display name: 1–100 characters, no control characters. */
-export const nameSchema = z
-  .string({ message: 'Enter your name.' })
-  .trim()
-  .min(1, 'Enter your name.')
-  .max(100, 'That name is too long (100 characters at most).')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Your name cannot contain control characters.');
+/** A display name: cleaned of invisible characters (cleanName), 1–100 characters. */
+export const nameSchema = nameField(
+  {
+    empty: 'Enter your name.',
+    tooLong: 'That name is too long (100 characters at most).',
+    control: 'Your name cannot contain control characters.',
+  },
+  100,
+);
 
 const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
 const optionsBody = z
