@@ -11,6 +11,7 @@ import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
@@ -182,6 +183,7 @@ export async function createApp(
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),
