@@ -4,7 +4,8 @@ import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction } from './loadInteraction.js';
+import { clientName } from '../http/clientName.js';
+import { loadInteraction } from './loadInteraction.js';
 
 const consentForm = z.object({
   decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),

@@ -49,15 +49,3 @@ export async function loadLoginInteraction(
   }
   return details;
 }
-
-/** The client's display name for pages (falls back to its id). */
-export async function clientName(provider: Provider, details: InteractionDetails): Promise<string> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  return client?.clientName ?? clientId;
-}
-
-/** The request's origin facts recorded in audit events. */
-export function requestOrigin(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('User-Agent').slice(0, 256) };
-}

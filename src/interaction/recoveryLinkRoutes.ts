@@ -15,7 +15,8 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const linkQuery = z.object({ token: recoveryTokenSchema });
 const optionsBody = z.object({ token: recoveryTokenSchema }).strict();

@@ -2,11 +2,14 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
 import { readBody } from '../http/readBody.js';
-import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
+import { fakeCredentials } from '../passkeys/fakeCredentials.js';
+import { listedTransports } from '../passkeys/listedTransports.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
+import { clientName } from '../http/clientName.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction } from './loadInteraction.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();

@@ -11,7 +11,8 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadLoginInteraction } from './loadInteraction.js';
 
 /** A display name: 1–100 characters, no control characters. */
 export const nameSchema = z
