@@ -24,7 +24,7 @@ import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics, type Metrics } from './metrics/createMetrics.js';
 import { httpMetrics } from './metrics/httpMetrics.js';
-import { instrumentCeremonies, observeChallenges } from './metrics/instrumentCeremonies.js';
+import { instrumentCeremonies } from './metrics/instrumentCeremonies.js';
 import { instrumentStore } from './metrics/instrumentStore.js';
 import { metricsRoute } from './metrics/metricsRoute.js';
 import { createProvider } from './oidc/createProvider.js';
@@ -36,7 +36,7 @@ import {
   createCredentialRepository,
   type CredentialRepository,
 } from './passkeys/credentialRepository.js';
-import { createPasskeyCeremonies } from './passkeys/passkeyCeremonies.js';
+import { createPasskeyCeremonies } from './passkeys/createPasskeyCeremonies.js';
 import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
 import { ROOT_DIR } from './paths.js';
 import type { Store } from './store/collection.js';
@@ -55,8 +55,9 @@ export interface Sesame {
 }
 
 /**
- * The composition root: store → repositories → ceremonies → provider → Koa app. Nothing else
- * in Sesame builds services; tests call this with a throwaway store.
+ * The composition root: store → repositories → ceremonies → provider → Koa app. The server and
+ * tests build Sesame through it (tests with a throwaway store); the `sesame` CLI builds only
+ * the repositories it needs over the same store.
  */
 export async function createApp(
   config: Config,
@@ -93,7 +94,7 @@ export async function createApp(
       origin: config.origin,
       accounts,
       credentials,
-      challenges: observeChallenges(challenges),
+      challenges,
       audit,
     }),
     metrics,
