@@ -7,7 +7,7 @@ import type { InteractionDeps } from './interactionDeps.js';
 import { clientName, loadInteraction } from './loadInteraction.js';
 
 const consentForm = z.object({
-  decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),
+  decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
   _csrf: z.string().max(100),
 });
 
