@@ -38,6 +38,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     ctx: Context,
     uid: string,
     values: { email?: string; name?: string },
+    /** A catalogue key (`errors.email_invalid`): the schemas' messages are keys. */
     error?: string,
   ) =>
     deps.renderer.page(ctx, 'signUp', {
