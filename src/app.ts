@@ -15,10 +15,11 @@ import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
-import { createRenderer } from './http/renderer.js';
+import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -75,7 +76,7 @@ export async function createApp(
   const store = instrumentStore(deps.store, metrics);
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
-  const renderer = createRenderer({ rpName: config.rpName });
+  const renderer = rendererFor(config);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -179,6 +180,7 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPostRefusal());

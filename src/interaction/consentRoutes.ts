@@ -9,7 +9,7 @@ import { clientName } from '../http/clientName.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const consentForm = z.object({
-  decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),
+  decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
   _csrf: z.string().max(100),
 });
 

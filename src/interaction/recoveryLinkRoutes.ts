@@ -106,7 +106,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Use another device or passkey provider.',
-        );
+        ).withMessage('passkey_exists_other_device');
       }
       throw err;
     }
