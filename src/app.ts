@@ -10,7 +10,7 @@ import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
-import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
+import { authorizationPost } from './http/authorizationPost.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
@@ -183,7 +183,7 @@ export async function createApp(
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
-  app.use(authorizationPostRefusal());
+  app.use(authorizationPost());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

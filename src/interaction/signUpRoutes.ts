@@ -76,7 +76,8 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name,
       taken,
     });
-    const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    // The address has proven nothing yet: the mail carries no word the form's sender chose.
+    const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
