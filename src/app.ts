@@ -11,6 +11,7 @@ import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
@@ -53,6 +54,8 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
+  tasks: BackgroundTasks;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function createApp(
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
   const renderer = rendererFor(config);
+  const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -127,6 +131,7 @@ export async function createApp(
       recoveryTokens,
       audit,
       mailer,
+      tasks,
       renderer,
       csrf,
       limiter,
@@ -218,5 +223,6 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    tasks,
   };
 }
