@@ -14,6 +14,7 @@ import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
+import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -166,9 +167,8 @@ export async function createApp(
   );
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
-  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
-  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
+  app.proxy = config.trustProxy !== false;
   app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
@@ -178,6 +178,7 @@ export async function createApp(
       'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
     );
   }
+  app.use(forwardedHeaders(config.trustProxy, logger));
   app.use(requestLogger(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
