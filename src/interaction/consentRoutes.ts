@@ -3,21 +3,14 @@ import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { validate } from '../http/validate.js';
+import { scopeMessageKeys } from '../i18n/scopeMessages.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction } from './loadInteraction.js';
+import { clientDisplay, loadInteraction } from './loadInteraction.js';
 
 const consentForm = z.object({
   decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
   _csrf: z.string().max(100),
 });
-
-/** What each scope lets the app see, in words. */
-const SCOPE_WORDS: Record<string, string> = {
-  openid: 'Know who you are when you sign in',
-  email: 'See your email address',
-  profile: 'See your name',
-  offline_access: 'Stay connected when you are not using it',
-};
 
 /** The consent page ("Allow" / "Deny") and its form, which records the grant. */
 export function consentRoutes(router: Router, deps: InteractionDeps): void {
@@ -32,10 +25,8 @@ export function consentRoutes(router: Router, deps: InteractionDeps): void {
     deps.renderer.page(ctx, 'consent', {
       uid: details.uid,
       csrf: deps.csrf.token(binding(details.uid)),
-      clientName: await clientName(deps.provider, details),
-      items: (missing.length ? missing : scopes)
-        .filter((s) => SCOPE_WORDS[s])
-        .map((s) => SCOPE_WORDS[s]),
+      ...(await clientDisplay(deps.provider, details)),
+      items: scopeMessageKeys(missing.length ? missing : scopes),
     });
   });
 

@@ -136,12 +136,13 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         composeMail(deps.renderer, {
           to: account.email,
           name: 'recoveryUsed',
-          subject: 'A passkey was added to your account',
+          subject: 'mail.recoveryUsed.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: {
             name: account.name,
-            when: new Date(at).toUTCString(),
-            browser: from.userAgent || 'unknown',
+            when: new Date(at).toISOString(),
+            browser: from.userAgent,
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

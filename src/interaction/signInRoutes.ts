@@ -6,7 +6,7 @@ import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.j
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
+import { clientDisplay, loadInteraction, requestOrigin } from './loadInteraction.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
@@ -30,7 +30,7 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
     deps.renderer.page(ctx, 'signIn', {
       uid: details.uid,
       email: hintedEmail(details.params.login_hint),
-      clientName: await clientName(deps.provider, details),
+      ...(await clientDisplay(deps.provider, details)),
     });
   });
 

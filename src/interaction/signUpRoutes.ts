@@ -68,27 +68,31 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     const { email, name } = parsed.data;
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
     await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
-    const taken = Boolean(await deps.accounts.findByEmail(email));
+    const existing = await deps.accounts.findByEmail(email);
+    const taken = existing ? { locale: existing.locale } : undefined;
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),
       email,
       name,
-      taken,
+      taken: Boolean(taken),
     });
     const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    // A taken address gets its account's language; a new one the language signing up in.
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: taken.locale,
           model: { ...model, code: undefined },
         })
       : composeMail(deps.renderer, {
           to: email,
           name: 'signupCode',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: deps.renderer.localeOf(ctx),
           model,
         });
     try {
@@ -151,6 +155,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name: pending.name,
       emailVerified: true,
       createdAt: Date.now(),
+      locale: deps.renderer.localeOf(ctx),
     };
     // The credential goes in first (its id must be unique across accounts), the account second;
     // if the account cannot be created the credential is removed, so nothing is left half-made.
