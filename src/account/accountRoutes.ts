@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
-import { requestOrigin } from '../interaction/loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { startAccountSignIn } from './accountSignIn.js';

@@ -51,32 +51,3 @@ export async function loadLoginInteraction(
   }
   return details;
 }
-
-/** The client's display name for pages (falls back to its id). */
-export async function clientName(provider: Provider, details: InteractionDetails): Promise<string> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  return client?.clientName ?? clientId;
-}
-
-/**
- * The app as pages show it: its name and, when registered (standard `logo_uri` client
- * metadata) and served over https, its logo.
- */
-export async function clientDisplay(
-  provider: Provider,
-  details: InteractionDetails,
-): Promise<{ clientName: string; clientLogo: string | undefined }> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  const logo = client?.logoUri;
-  return {
-    clientName: client?.clientName ?? clientId,
-    clientLogo: typeof logo === 'string' && /^https:\/\/[^\s"'<>]+$/.test(logo) ? logo : undefined,
-  };
-}
-
-/** The request's origin facts recorded in audit events. */
-export function requestOrigin(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('User-Agent').slice(0, 256) };
-}

@@ -11,7 +11,8 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadLoginInteraction } from './loadInteraction.js';
 
 /** A display name: 1–100 characters, no control characters. */
 export const nameSchema = z
@@ -76,8 +77,9 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name,
       taken: Boolean(taken),
     });
-    const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    // The address has proven nothing yet: the mail carries no word the form's sender chose.
     // A taken address gets its account's language; a new one the language signing up in.
+    const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,

@@ -86,7 +86,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       revocation: { enabled: true },
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none',
+        // Only the client a token was issued to may learn about it (Sesame registers no
+        // resource servers); everyone else, public clients included, gets `active: false`.
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
