@@ -12,6 +12,7 @@ import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
@@ -186,6 +187,7 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());

@@ -19,15 +19,14 @@ import { signOutEverywhere } from './signOutEverywhere.js';
 
 /** Messages the page shows after a redirect, by the `done` query value. */
 const NOTICES: Record<string, { text: string; error?: boolean }> = {
-  renamed: { text: 'Passkey renamed.' },
-  deleted: { text: 'Passkey deleted.' },
-  added: { text: 'Passkey added.' },
-  revoked: { text: 'App disconnected. It can no longer use your account.' },
-  confirmed: { text: 'Thanks — you can make changes for the next 10 minutes.' },
-  confirm: {
-    text: 'For your safety, confirm it’s you with a passkey (“Confirm it’s you”), then try again.',
-    error: true,
-  },
+  renamed: { text: 'account.notice.renamed' },
+  deleted: { text: 'account.notice.deleted' },
+  added: { text: 'account.notice.added' },
+  revoked: { text: 'account.notice.revoked' },
+  confirmed: { text: 'account.notice.confirmed' },
+  confirm: { text: 'account.notice.confirm', error: true },
+  language: { text: 'account.notice.language' },
+  language_unknown: { text: 'account.notice.languageUnknown', error: true },
 };
 
 const csrfField = z.string().max(100).optional();
@@ -96,9 +95,12 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
     const recent = await deps.verifications.isRecent(session);
     const done = typeof ctx.query.done === 'string' ? NOTICES[ctx.query.done] : undefined;
     deps.renderer.page(ctx, 'account', {
-      ...(await accountPageModel(deps, session, recent)),
+      ...(await accountPageModel(deps, session, recent, (key, params) =>
+        deps.renderer.message(ctx, key, params),
+      )),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
+      accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });
 

@@ -137,13 +137,14 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         composeMail(deps.renderer, {
           to: account.email,
           name: 'recoveryUsed',
-          subject: 'A passkey was added to your account',
+          subject: 'mail.recoveryUsed.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: {
             name: account.name,
-            when: new Date(at).toUTCString(),
+            when: new Date(at).toISOString(),
             // Sesame's own words for the browser, never the User-Agent text it was sent.
-            browser: describeUserAgent(from.userAgent) ?? 'an unrecognised browser',
+            browser: describeUserAgent(from.userAgent),
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

@@ -70,28 +70,32 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
     // Plus-addressed variants reach one mailbox: they share its allowance.
     await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
-    const taken = Boolean(await deps.accounts.findByEmail(email));
+    const existing = await deps.accounts.findByEmail(email);
+    const taken = existing ? { locale: existing.locale } : undefined;
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),
       email,
       name,
-      taken,
+      taken: Boolean(taken),
     });
     // The address has proven nothing yet: the mail carries no word the form's sender chose.
+    // A taken address gets its account's language; a new one the language signing up in.
     const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: taken.locale,
           model: { ...model, code: undefined },
         })
       : composeMail(deps.renderer, {
           to: email,
           name: 'signupCode',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: deps.renderer.localeOf(ctx),
           model,
         });
     try {
@@ -154,6 +158,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name: pending.name,
       emailVerified: true,
       createdAt: Date.now(),
+      locale: deps.renderer.localeOf(ctx),
     };
     // The credential goes in first (its id must be unique across accounts), the account second;
     // if the account cannot be created the credential is removed, so nothing is left half-made.
