@@ -11,22 +11,25 @@ import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
 import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
-import { createRenderer } from './http/renderer.js';
+import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics, type Metrics } from './metrics/createMetrics.js';
 import { httpMetrics } from './metrics/httpMetrics.js';
-import { instrumentCeremonies, observeChallenges } from './metrics/instrumentCeremonies.js';
+import { instrumentCeremonies } from './metrics/instrumentCeremonies.js';
 import { instrumentStore } from './metrics/instrumentStore.js';
 import { metricsRoute } from './metrics/metricsRoute.js';
 import { createProvider } from './oidc/createProvider.js';
@@ -38,7 +41,7 @@ import {
   createCredentialRepository,
   type CredentialRepository,
 } from './passkeys/credentialRepository.js';
-import { createPasskeyCeremonies } from './passkeys/passkeyCeremonies.js';
+import { createPasskeyCeremonies } from './passkeys/createPasskeyCeremonies.js';
 import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
 import { ROOT_DIR } from './paths.js';
 import type { Store } from './store/collection.js';
@@ -54,11 +57,14 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
+  tasks: BackgroundTasks;
 }
 
 /**
- * The composition root: store → repositories → ceremonies → provider → Koa app. Nothing else
- * in Sesame builds services; tests call this with a throwaway store.
+ * The composition root: store → repositories → ceremonies → provider → Koa app. The server and
+ * tests build Sesame through it (tests with a throwaway store); the `sesame` CLI builds only
+ * the repositories it needs over the same store.
  */
 export async function createApp(
   config: Config,
@@ -76,7 +82,8 @@ export async function createApp(
   const store = instrumentStore(deps.store, metrics);
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
-  const renderer = createRenderer({ rpName: config.rpName });
+  const renderer = rendererFor(config);
+  const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -95,7 +102,7 @@ export async function createApp(
       origin: config.origin,
       accounts,
       credentials,
-      challenges: observeChallenges(challenges),
+      challenges,
       audit,
     }),
     metrics,
@@ -127,6 +134,7 @@ export async function createApp(
       recoveryTokens,
       audit,
       mailer,
+      tasks,
       renderer,
       csrf,
       limiter,
@@ -180,6 +188,8 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
+  app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPost());
@@ -218,5 +228,6 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    tasks,
   };
 }

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
 export interface Config {
@@ -33,6 +34,14 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** Language of pages and mails when nothing else chooses one (SPEC.md §13). */
+  defaultLocale: string;
+  /** The operator's message overrides, merged over `locales/`. */
+  localesDir: string | undefined;
+  /** Logo on pages and mails: an https URL or a path on this server. */
+  brandLogoUrl: string | undefined;
+  /** Accent colour (hex), at least 4.5:1 on white. */
+  brandColor: string | undefined;
   /** `METRICS_PUBLIC=true`: an open `/metrics` on an https issuer is deliberate. */
   metricsPublic: boolean;
 }
@@ -151,6 +160,7 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  ...brandEnvSchema,
   METRICS_PUBLIC: bool.default(false),
 });
 
@@ -177,6 +187,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const v = parsed.data;
+  const locales = availableLocales(v.LOCALES_DIR);
+  if (!locales.includes(v.DEFAULT_LOCALE)) {
+    throw new ConfigError(
+      `DEFAULT_LOCALE has no message file (there are: ${locales.join(', ')}) (got ${JSON.stringify(v.DEFAULT_LOCALE)})`,
+    );
+  }
   if (v.ISSUER.protocol === 'https:' && !v.METRICS_TOKEN && !v.METRICS_PUBLIC) {
     throw new ConfigError(
       'METRICS_TOKEN must be set when ISSUER is https (or set METRICS_PUBLIC=true to serve /metrics to anyone on purpose)',
@@ -199,6 +215,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    defaultLocale: v.DEFAULT_LOCALE,
+    localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
+    brandLogoUrl: v.BRAND_LOGO_URL,
+    brandColor: v.BRAND_COLOR?.toLowerCase(),
     metricsPublic: v.METRICS_PUBLIC,
   };
 }

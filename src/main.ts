@@ -64,7 +64,7 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
       'BENCH_RATE_LIMIT_MULTIPLIER is set: rate limits are loosened (benchmarks only)',
     );
   const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
-  const { app, keyWatcher } = await createApp(cfg, { store, logger: log, limits });
+  const { app, keyWatcher, tasks } = await createApp(cfg, { store, logger: log, limits });
   const server: Server = createHttpServer(app.callback()).listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });
@@ -80,8 +80,13 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
     server.close(() => {
-      store
-        .close()
+      // Mails and audit events promised by responses already sent go out before the store closes.
+      tasks
+        .drain(DRAIN_MS)
+        .then((left) => {
+          if (left > 0) log.error({ left }, 'shutdown: background tasks did not finish in time');
+        })
+        .then(() => store.close())
         .catch((err: unknown) => log.error({ err }, 'closing the store failed'))
         .finally(() => {
           log.info('stopped');

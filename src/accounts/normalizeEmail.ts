@@ -41,10 +41,10 @@ function singleScript(text: string): boolean {
   return scripts.size <= 1 || ALLOWED_MIXES.some((mix) => [...scripts].every((s) => mix.has(s)));
 }
 
-/** Why an address is refused, in words, or `undefined` when it is acceptable. */
+/** Why an address is refused (a catalogue key), or `undefined` when it is acceptable. */
 type Verdict = { email: string } | { error: string };
 
-const INVALID = 'Enter a valid email address, like name@example.com.';
+const INVALID = 'errors.email_invalid';
 
 /**
  * The address policy (docs/SECURITY.md): NFKC-normalised, trimmed and lower-cased; the domain
@@ -54,21 +54,15 @@ const INVALID = 'Enter a valid email address, like name@example.com.';
  */
 export function checkEmail(input: string): Verdict {
   const email = input.trim().normalize('NFKC');
-  if (/[\p{Cc}\p{Cf}\p{Z}]/u.test(email))
-    return { error: 'That email address contains spaces or invisible characters. Type it again.' };
+  if (/[\p{Cc}\p{Cf}\p{Z}]/u.test(email)) return { error: 'errors.email_invisible' };
   const at = email.lastIndexOf('@');
   const local = email.slice(0, at).toLowerCase();
   const domain = email.slice(at + 1).toLowerCase();
   if (at < 1 || !domain || /[@<>()[\]\\,;:"]/.test(local) || local.length > 64)
     return { error: INVALID };
-  if (domain.endsWith('.') || local.endsWith('.'))
-    return { error: 'That email address ends with a dot. Remove it and try again.' };
+  if (domain.endsWith('.') || local.endsWith('.')) return { error: 'errors.email_trailing_dot' };
   if (/^\.|\.\./.test(local) || /^\.|\.\./.test(domain)) return { error: INVALID };
-  if (!singleScript(local))
-    return {
-      error:
-        'That email address mixes letters from different alphabets (such as Latin and Cyrillic). Type it again.',
-    };
+  if (!singleScript(local)) return { error: 'errors.email_mixed_script' };
   const ascii = domainToASCII(domain);
   if (!ascii || !/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(ascii))
     return { error: INVALID };
@@ -92,10 +86,10 @@ export function mailboxOf(email: string): string {
 
 /** A person-friendly email field: at most 254 characters, checked and normalised by {@link checkEmail}. */
 export const emailSchema = z
-  .string({ message: 'Enter your email address.' })
+  .string({ message: 'errors.email_missing' })
   .trim()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
+  .min(1, 'errors.email_missing')
+  .max(254, 'errors.email_too_long')
   .transform((value, ctx) => {
     const verdict = checkEmail(value);
     if ('email' in verdict) return verdict.email;

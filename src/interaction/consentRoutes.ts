@@ -1,15 +1,17 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { allowFormTargets } from '../http/securityHeaders.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
+import { clientDisplay } from '../http/clientName.js';
 import { CLAIM_WORDS, consentLines } from './consentWords.js';
-import { clientName, loadInteraction, type InteractionDetails } from './loadInteraction.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const consentForm = z.object({
-  decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),
+  decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
   _csrf: z.string().max(100),
 });
 
@@ -42,24 +44,26 @@ function requestedClaims(details: InteractionDetails): string[] {
   }
 }
 
-/** The consent page ("Allow" / "Deny") and its form, which records the grant. */
-export function consentRoutes(router: Router, deps: InteractionDeps): void {
-  const binding = (uid: string) => `consent:${uid}`;
+const binding = (uid: string) => `consent:${uid}`;
 
-  router.get('/interaction/:uid', async (ctx) => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'consent')
-      throw new BadRequest('unknown_prompt', 'This step is not supported.');
-    const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
-    allowFormTargets(ctx, client?.redirectUris ?? []);
-    deps.renderer.page(ctx, 'consent', {
-      uid: details.uid,
-      csrf: deps.csrf.token(binding(details.uid)),
-      clientName: await clientName(deps.provider, details),
-      items: consentPlan(details).lines,
-    });
+/** Renders the consent page ("Allow" / "Deny") for an interaction at the consent prompt. */
+export async function consentPage(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
+  allowFormTargets(ctx, client?.redirectUris ?? []);
+  deps.renderer.page(ctx, 'consent', {
+    uid: details.uid,
+    csrf: deps.csrf.token(binding(details.uid)),
+    ...(await clientDisplay(deps.provider, details)),
+    items: consentPlan(details).lines,
   });
+}
 
+/** The consent form, which records the grant (or the refusal). */
+export function consentRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/consent', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
     if (details.prompt.name !== 'consent')

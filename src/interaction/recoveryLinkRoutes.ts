@@ -7,7 +7,6 @@ import {
   recoveryTokenSchema,
   type RecoveryToken,
 } from '../accounts/recoveryTokens.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
@@ -16,7 +15,8 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const linkQuery = z.object({ token: recoveryTokenSchema });
 const optionsBody = z.object({ token: recoveryTokenSchema }).strict();
@@ -106,7 +106,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Use another device or passkey provider.',
-        );
+        ).withMessage('passkey_exists_other_device');
       }
       throw err;
     }
@@ -134,18 +134,19 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       ...from,
     });
     const at = Date.now();
-    afterResponse(ctx, 'recovery notice mail', () =>
+    deps.tasks.afterResponse(ctx, 'recovery notice mail', () =>
       deps.mailer.send(
         composeMail(deps.renderer, {
           to: account.email,
           name: 'recoveryUsed',
-          subject: 'A passkey was added to your account',
+          subject: 'mail.recoveryUsed.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: {
             name: account.name,
-            when: new Date(at).toUTCString(),
+            when: new Date(at).toISOString(),
             // Sesame's own words for the browser, never the User-Agent text it was sent.
-            browser: describeUserAgent(from.userAgent) ?? 'an unrecognised browser',
+            browser: describeUserAgent(from.userAgent),
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

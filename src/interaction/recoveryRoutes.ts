@@ -3,11 +3,11 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { RECOVERY_LINK_TTL_MS, recoveryUrl } from '../accounts/recoveryTokens.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadLoginInteraction } from './loadInteraction.js';
 import { recoveryLinkRoutes } from './recoveryLinkRoutes.js';
 
 const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) });
@@ -20,7 +20,7 @@ const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) })
  * An unknown (or disabled) address gets no mail at all — there is nobody to tell, and mailing
  * strangers on request would make Sesame a spam relay. So that the mail does not show up in the
  * response time either, the response never waits for anything that depends on the account:
- * the token, the audit event and the mail happen after it (see {@link afterResponse}), and the
+ * the token, the audit event and the mail happen after it (see `deps.tasks.afterResponse`), and the
  * only awaited work — CSRF, validation, both rate limits, one indexed lookup — is the same
  * on both paths.
  */
@@ -58,7 +58,7 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
       const from = requestOrigin(ctx);
       const clientId = String(details.params.client_id ?? '');
       const uid = details.uid;
-      afterResponse(ctx, 'recovery mail', async () => {
+      deps.tasks.afterResponse(ctx, 'recovery mail', async () => {
         const { token } = await deps.recoveryTokens.issue({
           accountId: account.id,
           issuedBy: 'self',
@@ -75,8 +75,9 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryLink',
-            subject: 'Create a new passkey',
+            subject: 'mail.recoveryLink.subject',
             rpName: deps.rpName,
+            locale: account.locale,
             model: {
               name: account.name,
               link: recoveryUrl(deps.issuer, token),
