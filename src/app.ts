@@ -17,6 +17,7 @@ import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
+import { interactionLimits } from './http/interactionLimits.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -194,6 +195,7 @@ export async function createApp(
   app.use(accountPages.routes());
   app.use(authorizationPost());
   app.use(clientAuthLimits(limiter, limits));
+  app.use(interactionLimits(limiter, limits.interactionsPerIp));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

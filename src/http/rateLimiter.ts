@@ -52,6 +52,8 @@ export interface Limits {
   mailPerIp: Limit;
   /** Sign-up code guesses, per client IP (each code also locks after 5 tries). */
   codePerIp: Limit;
+  /** New interactions (sign-in pages stored by authorization requests), per client IP. */
+  interactionsPerIp: Limit;
   /** Failed client authentications at the token endpoints, per client IP. */
   clientAuthPerIp: Limit;
   /** Failed client authentications at the token endpoints, per client id (from any address). */
@@ -65,6 +67,7 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerEmail: { max: 5, windowMs: 15 * 60_000 },
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
+  interactionsPerIp: { max: 60, windowMs: 60_000 },
   clientAuthPerIp: { max: 20, windowMs: 15 * 60_000 },
   clientAuthPerClient: { max: 100, windowMs: 15 * 60_000 },
 };

@@ -21,6 +21,7 @@ export const LOOSE_LIMITS: Limits = {
   mailPerEmail: LOOSE,
   mailPerIp: LOOSE,
   codePerIp: LOOSE,
+  interactionsPerIp: LOOSE,
   clientAuthPerIp: LOOSE,
   clientAuthPerClient: LOOSE,
 };
