@@ -110,6 +110,8 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       }
       throw err;
     }
+    // The link did its work: any other link of the account still around stops working too.
+    await deps.recoveryTokens.revokeAll(account.id);
 
     const from = requestOrigin(ctx);
     const details = await resumableInteraction(ctx, doc);
