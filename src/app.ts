@@ -113,6 +113,7 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));

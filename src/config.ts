@@ -28,6 +28,8 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** Whether back-channel logout may reach private and loopback addresses (SPEC.md §15). */
+  outboundPrivate: 'allow' | 'deny';
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -79,6 +81,9 @@ const schema = z.object({
       'must start with mongodb:// or mongodb+srv://',
     )
     .transform((v) => (v ? v : undefined)),
+  OUTBOUND_PRIVATE: z
+    .enum(['allow', 'deny'], { message: 'must be allow or deny' })
+    .default('allow'),
   RP_NAME: z
     .string()
     .trim()
@@ -160,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    outboundPrivate: v.OUTBOUND_PRIVATE,
   };
 }
 

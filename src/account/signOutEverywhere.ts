@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Logger } from '../log/createLogger.js';
+import { deliverBackchannelLogout, type BackchannelClient } from '../oidc/backchannelDelivery.js';
 import { endAccountSessions, type EndedSessions } from '../oidc/endAccountSessions.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { Store } from '../store/collection.js';
@@ -7,18 +8,13 @@ import type { Store } from '../store/collection.js';
 /** How long back-channel deliveries may hold up the response. */
 export const BACKCHANNEL_WAIT_MS = 3000;
 
-/** The part of oidc-provider's Client used here (its typings omit `backchannelLogout`). */
-interface BackchannelClient {
-  backchannelLogoutUri?: string;
-  backchannelLogout(sub: string, sid: string): Promise<void>;
-}
-
 type Authorizations = Record<string, { sid?: string }>;
 
 /**
  * Ends every session and grant of the account in the shared store (every instance sees it at
  * once), then tells each app that registered a `backchannel_logout_uri` which of its sessions
- * ended. Delivery is best-effort: failures are logged, and the wait is capped at
+ * ended. A failed delivery is logged with its cause and retried in the background; the wait
+ * here is capped at
  * {@link BACKCHANNEL_WAIT_MS}.
  */
 export async function signOutEverywhere(
@@ -36,17 +32,9 @@ export async function signOutEverywhere(
   const ended = await endAccountSessions(deps.store, accountId);
   let notified = 0;
   const deliveries = targets.map(async ({ clientId, sid }) => {
-    try {
-      const client = (await deps.provider.Client.find(clientId)) as BackchannelClient | undefined;
-      if (!client?.backchannelLogoutUri) return;
-      await client.backchannelLogout(accountId, sid);
-      notified += 1;
-    } catch (err) {
-      deps.logger.warn(
-        { clientId, err: (err as Error).message },
-        'back-channel logout delivery failed',
-      );
-    }
+    const client = (await deps.provider.Client.find(clientId)) as BackchannelClient | undefined;
+    if (!client?.backchannelLogoutUri) return;
+    if (await deliverBackchannelLogout(client, { accountId, sid }, deps.logger)) notified += 1;
   });
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
