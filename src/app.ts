@@ -105,6 +105,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -118,6 +119,7 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));

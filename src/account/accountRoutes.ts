@@ -5,10 +5,10 @@ import { nameField } from '../accounts/cleanName.js';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../http/requestOrigin.js';
+import { revokeApp, signOutEverywhere } from '../oidc/accountSessions.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { startAccountSignIn } from './accountSignIn.js';
-import { revokeApp } from './connectedApps.js';
 import {
   accountBinding,
   authorizeChange,
@@ -16,7 +16,6 @@ import {
   loadAccountSession,
   type AccountSession,
 } from './loadAccountSession.js';
-import { signOutEverywhere } from './signOutEverywhere.js';
 
 /** Messages the page shows after a redirect, by the `done` query value. */
 const NOTICES: Record<string, { text: string; error?: boolean }> = {

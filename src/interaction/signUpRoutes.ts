@@ -17,11 +17,7 @@ import { loadLoginInteraction } from './loadInteraction.js';
 
 /** A display name: cleaned of invisible characters (cleanName), 1–100 characters. */
 export const nameSchema = nameField(
-  {
-    empty: 'errors.name_missing',
-    tooLong: 'errors.name_too_long',
-    control: 'errors.name_control',
-  },
+  { empty: 'errors.name_missing', tooLong: 'errors.name_too_long', control: 'errors.name_control' },
   100,
 );
 
