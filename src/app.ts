@@ -10,16 +10,20 @@ import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
-import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
+import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
+import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
-import { createRenderer } from './http/renderer.js';
+import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -78,7 +82,7 @@ export async function createApp(
   const store = instrumentStore(deps.store, metrics);
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
-  const renderer = createRenderer({ rpName: config.rpName });
+  const renderer = rendererFor(config);
   const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
@@ -167,9 +171,8 @@ export async function createApp(
   );
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
-  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
-  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
+  app.proxy = config.trustProxy !== false;
   app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
@@ -179,6 +182,7 @@ export async function createApp(
       'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
     );
   }
+  app.use(forwardedHeaders(config.trustProxy, logger));
   app.use(requestLogger(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
@@ -186,9 +190,12 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
+  app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
-  app.use(authorizationPostRefusal());
+  app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

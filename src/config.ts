@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
 export interface Config {
@@ -17,7 +19,11 @@ export interface Config {
   rpName: string;
   smtpUrl: string | undefined;
   mailFrom: string;
-  trustProxy: boolean;
+  /**
+   * Whose `X-Forwarded-*` headers to honour: nobody (`false`), any peer (`true`, only behind a
+   * proxy), or peers whose address is in this list of addresses and CIDRs.
+   */
+  trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `true` when ISSUER is https: cookies get `Secure`, responses get HSTS. */
   secure: boolean;
@@ -30,6 +36,28 @@ export interface Config {
   metricsToken: string | undefined;
   /** Whether back-channel logout may reach private and loopback addresses (SPEC.md §15). */
   outboundPrivate: 'allow' | 'deny';
+  /** Language of pages and mails when nothing else chooses one (SPEC.md §13). */
+  defaultLocale: string;
+  /** The operator's message overrides, merged over `locales/`. */
+  localesDir: string | undefined;
+  /** Logo on pages and mails: an https URL or a path on this server. */
+  brandLogoUrl: string | undefined;
+  /** Accent colour (hex), at least 4.5:1 on white. */
+  brandColor: string | undefined;
+  /** `METRICS_PUBLIC=true`: an open `/metrics` on an https issuer is deliberate. */
+  metricsPublic: boolean;
+}
+
+/** `TRUST_PROXY`: `false`, `true`, or the proxies' addresses and CIDRs (`10.0.0.0/8`, `::1`). */
+export type TrustProxy = boolean | string[];
+
+/** `true` for an IP address, or a CIDR whose prefix fits its address family. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -103,7 +131,21 @@ const schema = z.object({
     .trim()
     .min(3, 'must be an address such as "Sesame <no-reply@example.com>"')
     .default('Sesame <no-reply@localhost>'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const flag = bool.safeParse(v.toLowerCase());
+      if (flag.success) return flag.data;
+      const list = v.split(',').map((entry) => entry.trim());
+      if (list.every(isAddressOrCidr)) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be true or false, or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.0/8,127.0.0.1',
+      });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -123,6 +165,8 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  ...brandEnvSchema,
+  METRICS_PUBLIC: bool.default(false),
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -148,6 +192,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const v = parsed.data;
+  const locales = availableLocales(v.LOCALES_DIR);
+  if (!locales.includes(v.DEFAULT_LOCALE)) {
+    throw new ConfigError(
+      `DEFAULT_LOCALE has no message file (there are: ${locales.join(', ')}) (got ${JSON.stringify(v.DEFAULT_LOCALE)})`,
+    );
+  }
+  if (v.ISSUER.protocol === 'https:' && !v.METRICS_TOKEN && !v.METRICS_PUBLIC) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be set when ISSUER is https (or set METRICS_PUBLIC=true to serve /metrics to anyone on purpose)',
+    );
+  }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
   return {
     port: v.PORT,
@@ -166,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
     outboundPrivate: v.OUTBOUND_PRIVATE,
+    defaultLocale: v.DEFAULT_LOCALE,
+    localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
+    brandLogoUrl: v.BRAND_LOGO_URL,
+    brandColor: v.BRAND_COLOR?.toLowerCase(),
+    metricsPublic: v.METRICS_PUBLIC,
   };
 }
 

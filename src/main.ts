@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createHttpServer } from './http/httpServer.js';
 import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { serveClusterMetrics } from './metrics/clusterMetrics.js';
@@ -68,7 +69,7 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     );
   const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
   const { app, keyWatcher, tasks } = await createApp(cfg, { store, logger: log, limits });
-  const server: Server = app.listen(cfg.port, () => {
+  const server: Server = createHttpServer(app.callback()).listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });
   server.on('error', (err) => {

@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { nameField } from '../accounts/cleanName.js';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../http/requestOrigin.js';
@@ -18,26 +19,26 @@ import {
 
 /** Messages the page shows after a redirect, by the `done` query value. */
 const NOTICES: Record<string, { text: string; error?: boolean }> = {
-  renamed: { text: 'Passkey renamed.' },
-  deleted: { text: 'Passkey deleted.' },
-  added: { text: 'Passkey added.' },
-  revoked: { text: 'App disconnected. It can no longer use your account.' },
-  confirmed: { text: 'Thanks — you can make changes for the next 10 minutes.' },
-  confirm: {
-    text: 'For your safety, confirm it’s you with a passkey (“Confirm it’s you”), then try again.',
-    error: true,
-  },
+  renamed: { text: 'account.notice.renamed' },
+  deleted: { text: 'account.notice.deleted' },
+  added: { text: 'account.notice.added' },
+  revoked: { text: 'account.notice.revoked' },
+  confirmed: { text: 'account.notice.confirmed' },
+  confirm: { text: 'account.notice.confirm', error: true },
+  language: { text: 'account.notice.language' },
+  language_unknown: { text: 'account.notice.languageUnknown', error: true },
 };
 
 const csrfField = z.string().max(100).optional();
-/** A passkey's name: 1–64 characters, no control characters. */
-export const passkeyNameSchema = z
-  .string({ message: 'Enter a name for the passkey.' })
-  .trim()
-  .min(1, 'Enter a name for the passkey.')
-  .max(64, 'That name is too long (64 characters at most).')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'The name cannot contain control characters.');
+/** A passkey's name: cleaned of invisible characters (cleanName), 1–64 characters. */
+export const passkeyNameSchema = nameField(
+  {
+    empty: 'errors.passkey_name_missing',
+    tooLong: 'errors.passkey_name_too_long',
+    control: 'errors.passkey_name_control',
+  },
+  64,
+);
 const credentialIdParam = z
   .string()
   .min(1)
@@ -48,7 +49,7 @@ const csrfOnlyForm = z.object({ _csrf: csrfField });
 const revokeForm = z.object({
   _csrf: csrfField,
   client_id: z
-    .string({ message: 'Choose an app.' })
+    .string({ message: 'errors.app_missing' })
     .min(1)
     .max(200)
     .regex(/^[\w.~:/-]+$/, 'That app id is not valid.'),
@@ -83,7 +84,9 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   const ownPasskey = async (session: AccountSession, id: string) => {
     const credential = await deps.credentials.get(id);
     if (!credential || credential.accountId !== session.account.id)
-      throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     return credential;
   };
 
@@ -93,16 +96,22 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
     const recent = await deps.verifications.isRecent(session);
     const done = typeof ctx.query.done === 'string' ? NOTICES[ctx.query.done] : undefined;
     deps.renderer.page(ctx, 'account', {
-      ...(await accountPageModel(deps, session, recent)),
+      ...(await accountPageModel(deps, session, recent, (key, params) =>
+        deps.renderer.message(ctx, key, params),
+      )),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
+      accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });
 
   router.post('/account/passkeys/:id/rename', async (ctx) => {
     const id = credentialIdParam.safeParse(ctx.params.id);
     const form = await readBody(ctx, 'form', renameForm);
-    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    if (!id.success)
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     await change(ctx, form._csrf, async (session) => {
       const credential = await ownPasskey(session, id.data);
       // A rename racing the passkey's deletion must not bring it back.
@@ -121,7 +130,10 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   router.post('/account/passkeys/:id/delete', async (ctx) => {
     const id = credentialIdParam.safeParse(ctx.params.id);
     const form = await readBody(ctx, 'form', csrfOnlyForm);
-    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    if (!id.success)
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     await change(ctx, form._csrf, async (session) => {
       const credential = await ownPasskey(session, id.data);
       const lastOne = () =>

@@ -170,11 +170,12 @@ export async function createUserAdministration(
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryIssued',
-            subject: 'A recovery link was issued for your account',
+            subject: 'mail.recoveryIssued.subject',
             rpName: deps.rpName,
+            locale: account.locale,
             model: {
               name: account.name,
-              until: new Date(expiresAt).toUTCString(),
+              until: new Date(expiresAt).toISOString(),
               issuer: deps.issuer,
               rpName: deps.rpName,
             },

@@ -22,6 +22,8 @@ export async function loadInteraction(
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();
+  // The app's preferred languages choose this interaction's pages (src/i18n/requestLocale.ts).
+  ctx.state.uiLocales = details.params.ui_locales;
   return details;
 }
 

@@ -10,6 +10,7 @@ import {
 } from '../accounts/recoveryTokens.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { composeMail } from '../mail/composeMail.js';
 import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
@@ -113,10 +114,12 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Use another device or passkey provider.',
-        );
+        ).withMessage('passkey_exists_other_device');
       }
       throw err;
     }
+    // The link did its work: any other link of the account still around stops working too.
+    await deps.recoveryTokens.revokeAll(account.id);
 
     const from = requestOrigin(ctx);
     const details = await resumableInteraction(ctx, doc);
@@ -144,12 +147,14 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         composeMail(deps.renderer, {
           to: account.email,
           name: 'recoveryUsed',
-          subject: 'A passkey was added to your account',
+          subject: 'mail.recoveryUsed.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: {
             name: account.name,
-            when: new Date(at).toUTCString(),
-            browser: from.userAgent || 'unknown',
+            when: new Date(at).toISOString(),
+            // Sesame's own words for the browser, never the User-Agent text it was sent.
+            browser: describeUserAgent(from.userAgent),
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

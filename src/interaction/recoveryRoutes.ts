@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { emailSchema } from '../accounts/normalizeEmail.js';
+import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { RECOVERY_LINK_TTL_MS, recoveryUrl } from '../accounts/recoveryTokens.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
@@ -51,7 +51,8 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
     }
     const { email } = parsed.data;
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
-    await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
+    // Plus-addressed variants reach one mailbox: they share its allowance.
+    await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
     const account = await deps.accounts.findByEmail(email);
     if (account && !account.disabled) {
       const from = requestOrigin(ctx);
@@ -74,8 +75,9 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryLink',
-            subject: 'Create a new passkey',
+            subject: 'mail.recoveryLink.subject',
             rpName: deps.rpName,
+            locale: account.locale,
             model: {
               name: account.name,
               link: recoveryUrl(deps.issuer, token),

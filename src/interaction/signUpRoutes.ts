@@ -1,8 +1,9 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { emailSchema } from '../accounts/normalizeEmail.js';
+import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
+import { nameField } from '../accounts/cleanName.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
@@ -14,19 +15,14 @@ import type { InteractionDeps } from './interactionDeps.js';
 import { requestOrigin } from '../http/requestOrigin.js';
 import { loadLoginInteraction } from './loadInteraction.js';
 
-/** A display name: 1–100 characters, no control characters. */
-export const nameSchema = z
-  .string({ message: 'Enter your name.' })
-  .trim()
-  .min(1, 'Enter your name.')
-  .max(100, 'That name is too long (100 characters at most).')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Your name cannot contain control characters.');
+/** A display name: cleaned of invisible characters (cleanName), 1–100 characters. */
+export const nameSchema = nameField(
+  { empty: 'errors.name_missing', tooLong: 'errors.name_too_long', control: 'errors.name_control' },
+  100,
+);
 
 const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
-const optionsBody = z
-  .object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.') })
-  .strict();
+const optionsBody = z.object({ code: z.string().regex(/^\d{6}$/, 'errors.code_format') }).strict();
 const verifyBody = z.object({ response: registrationResponseSchema }).strict();
 
 /**
@@ -41,6 +37,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     ctx: Context,
     uid: string,
     values: { email?: string; name?: string },
+    /** A catalogue key (`errors.email_invalid`): the schemas' messages are keys. */
     error?: string,
   ) =>
     deps.renderer.page(ctx, 'signUp', {
@@ -69,28 +66,34 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     }
     const { email, name } = parsed.data;
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
-    await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
-    const taken = Boolean(await deps.accounts.findByEmail(email));
+    // Plus-addressed variants reach one mailbox: they share its allowance.
+    await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
+    const existing = await deps.accounts.findByEmail(email);
+    const taken = existing ? { locale: existing.locale } : undefined;
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),
       email,
       name,
-      taken,
+      taken: Boolean(taken),
     });
-    const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    // The address has proven nothing yet: the mail carries no word the form's sender chose.
+    // A taken address gets its account's language; a new one the language signing up in.
+    const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: taken.locale,
           model: { ...model, code: undefined },
         })
       : composeMail(deps.renderer, {
           to: email,
           name: 'signupCode',
-          subject: 'Your sign-up code',
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: deps.renderer.localeOf(ctx),
           model,
         });
     try {
@@ -145,7 +148,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       throw new BadRequest(
         'code_expired',
         'This sign-up has expired or was already used. Start again to get a new code.',
-      );
+      ).withMessage('signup_expired');
     }
     const account: Account = {
       id: pending.accountId,
@@ -153,6 +156,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name: pending.name,
       emailVerified: true,
       createdAt: Date.now(),
+      locale: deps.renderer.localeOf(ctx),
     };
     // The credential goes in first (its id must be unique across accounts), the account second;
     // if the account cannot be created the credential is removed, so nothing is left half-made.
@@ -163,7 +167,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Sign in with it instead.',
-        );
+        ).withMessage('passkey_exists_sign_in');
       }
       throw err;
     }
