@@ -13,9 +13,11 @@ import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
+import { interactionLimits } from './http/interactionLimits.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -103,6 +105,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -116,6 +119,7 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
@@ -192,6 +196,8 @@ export async function createApp(
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
+  app.use(interactionLimits(limiter, limits.interactionsPerIp));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

@@ -1,7 +1,7 @@
 import type { Renderer } from '../http/renderer.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { Mailer } from '../mail/mailer.js';
-import { endAccountSessions, type EndedSessions } from '../oidc/endAccountSessions.js';
+import { endAccountSessions, type EndedSessions } from '../oidc/accountSessions.js';
 import { createCredentialRepository } from '../passkeys/credentialRepository.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import type { Store } from '../store/collection.js';

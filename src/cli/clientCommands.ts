@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
 import { createClientRegistry } from '../oidc/clientRegistry.js';
+import { outboundPolicyWarning } from '../oidc/outboundFetch.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
@@ -52,6 +54,9 @@ export function clientCommands(
           out.print(created);
           if (!out.json && created.client_secret)
             console.error('Keep the client secret safe: it is shown only now.');
+          const uri = opts.backchannelLogoutUri;
+          const warning = uri && (await outboundPolicyWarning(uri, loadConfig().outboundPrivate));
+          if (warning) console.error(`warning: ${warning}`);
         }),
     );
 

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
+import { nameField } from '../accounts/cleanName.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
@@ -14,14 +15,11 @@ import type { InteractionDeps } from './interactionDeps.js';
 import { requestOrigin } from '../http/requestOrigin.js';
 import { loadLoginInteraction } from './loadInteraction.js';
 
-/** A display name: 1–100 characters, no control characters. */
-export const nameSchema = z
-  .string({ message: 'errors.name_missing' })
-  .trim()
-  .min(1, 'errors.name_missing')
-  .max(100, 'errors.name_too_long')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.name_control');
+/** A display name: cleaned of invisible characters (cleanName), 1–100 characters. */
+export const nameSchema = nameField(
+  { empty: 'errors.name_missing', tooLong: 'errors.name_too_long', control: 'errors.name_control' },
+  100,
+);
 
 const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
 const optionsBody = z.object({ code: z.string().regex(/^\d{6}$/, 'errors.code_format') }).strict();
