@@ -116,7 +116,9 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       const credential = await ownPasskey(session, id.data);
       // A rename racing the passkey's deletion must not bring it back.
       if (!(await deps.credentials.rename(credential.id, form.name)))
-        throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+        throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+          'not_your_passkey',
+        );
       await deps.audit.record({
         type: 'passkey_renamed',
         accountId: session.account.id,

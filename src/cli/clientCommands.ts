@@ -25,6 +25,7 @@ export function clientCommands(
       collect,
     )
     .option('--backchannel-logout-uri <uri>', 'back-channel logout endpoint of the app')
+    .option('--logo-uri <uri>', 'https URL of the app logo shown on sign-in and consent')
     .option('--public', 'public client (no secret; PKCE S256 required)')
     .option('--first-party', 'skip the consent page for this app')
     .action(
@@ -33,6 +34,7 @@ export function clientCommands(
         redirectUri: string[];
         postLogoutRedirectUri?: string[];
         backchannelLogoutUri?: string;
+        logoUri?: string;
         public?: boolean;
         firstParty?: boolean;
       }) =>
@@ -45,6 +47,7 @@ export function clientCommands(
             ...(opts.backchannelLogoutUri
               ? { backchannelLogoutUri: opts.backchannelLogoutUri }
               : {}),
+            ...(opts.logoUri ? { logoUri: opts.logoUri } : {}),
             public: Boolean(opts.public),
             firstParty: Boolean(opts.firstParty),
           });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { darkModeAccent, parseHex } from '../../src/brandConfig.js';
 import { loadCatalogue } from '../../src/i18n/catalogue.js';
-import { oidcCollectionSpec, type OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
 import { addVirtualAuthenticator, e2eEnabled, launchBrowser } from '../support/browser.js';
 import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';
 import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
@@ -52,12 +51,12 @@ run('e2e: the operator’s brand and the app’s logo (SPEC §13)', () => {
       BRAND_LOGO_URL: BRAND_LOGO,
     });
     callback = await startCallbackServer();
-    rp = await connectRp(sesame, { name: 'Notes', redirectUris: [callback.redirectUri] });
-    // The app registered its logo (standard `logo_uri` client metadata).
-    const clients = await sesame.store.collection<OidcDoc>(oidcCollectionSpec('Client'));
-    const doc = await clients.get(rp.client.client_id);
-    if (!doc) throw new Error('client not stored');
-    await clients.upsert({ ...doc, payload: { ...doc.payload, logo_uri: APP_LOGO } });
+    // The app registered its logo (standard `logo_uri` client metadata, `--logo-uri`).
+    rp = await connectRp(sesame, {
+      name: 'Notes',
+      redirectUris: [callback.redirectUri],
+      logoUri: APP_LOGO,
+    });
     browser = await launchBrowser();
   }, 60_000);
 

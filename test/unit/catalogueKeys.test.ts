@@ -128,6 +128,28 @@ describe('locales/', () => {
     expect(codes.filter(({ key }) => !english.has(key))).toEqual([]);
   });
 
+  test('an error thrown with a sentence shows that sentence (or names its own message)', () => {
+    // `new BadRequest('code', 'Sentence.')` shows errors.code: when the sentence differs from
+    // it, the thrower meant something else and needs `.withMessage('own_key')`.
+    const english = flatten(en);
+    const thrown = sources.flatMap(({ file, text }) =>
+      [
+        ...text.matchAll(
+          /new (?:BadRequest|Forbidden|NotFound|HttpError)\(\s*(?:\d+,\s*)?'(\w+)',\s*'((?:[^'\\]|\\.)*)',?\s*\)(?!\s*\.withMessage)/g,
+        ),
+      ].map((m) => ({ file, code: m[1] ?? '', sentence: m[2] ?? '' })),
+    );
+    expect(thrown.length).toBeGreaterThan(10);
+    const differ = thrown.filter(
+      ({ code, sentence }) =>
+        // server_error is never shown as thrown (5xx say errors.server_error).
+        code !== 'server_error' &&
+        !sentence.startsWith('errors.') &&
+        english.get(`errors.${code}`) !== sentence,
+    );
+    expect(differ).toEqual([]);
+  });
+
   test('templates and page scripts hold no words of their own', () => {
     const words = (text: string) =>
       text
