@@ -11,6 +11,9 @@ import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
+import { deviceCodeGuard } from './device/deviceCodeGuard.js';
+import { deviceFlowFeature } from './device/deviceFlowFeature.js';
+import { devicePollPacing } from './device/devicePollPacing.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
@@ -98,6 +101,9 @@ export async function createApp(
     }),
     metrics,
   );
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const deviceFlow = deviceFlowFeature({ renderer, limiter, limits, audit, logger });
+  const pollPacing = await devicePollPacing(store);
   const buildProvider = (material: KeyMaterial) =>
     createProvider({
       issuer: config.issuer,
@@ -108,11 +114,12 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      deviceFlow,
+      use: [pollPacing],
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
   const csrf = createCsrf(secret);
-  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const interactions = createInteractionRouter(
     {
       get provider() {
@@ -181,6 +188,7 @@ export async function createApp(
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPostRefusal());
+  app.use(deviceCodeGuard({ limiter, limits }));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

@@ -31,6 +31,8 @@ const ACTIVITY: Partial<Record<AuditType, string>> = {
   app_revoked: 'App disconnected',
   signed_out_everywhere: 'Signed out everywhere',
   admin_action: 'Changed by an administrator',
+  device_connected: 'Connected a device',
+  device_refused: 'Refused to connect a device',
 };
 
 /** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */

@@ -11,6 +11,8 @@ export interface Limit {
 export interface RateLimiter {
   /** Counts a hit for `key` and throws 429 (with Retry-After) once it exceeds `limit`. */
   hit(key: string, limit: Limit): Promise<void>;
+  /** Throws 429 (with Retry-After) when `key` has already used up `limit`; counts nothing. */
+  check(key: string, limit: Limit): Promise<void>;
 }
 
 /** Fixed-window counters in the `rate_limits` collection, one atomic increment per hit. */
@@ -23,6 +25,14 @@ export async function createRateLimiter(store: Store): Promise<RateLimiter> {
       const expiresAt = (window + 1) * limit.windowMs;
       const count = await counters.increment(`${key}:${limit.windowMs}:${window}`, expiresAt);
       if (count > limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
+    },
+    async check(key, limit) {
+      const now = Date.now();
+      const window = Math.floor(now / limit.windowMs);
+      const expiresAt = (window + 1) * limit.windowMs;
+      const doc = await counters.get(`${key}:${limit.windowMs}:${window}`);
+      const count = (doc as { count?: number } | undefined)?.count ?? 0;
+      if (count >= limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
     },
   };
 }
@@ -39,6 +49,8 @@ export interface Limits {
   mailPerIp: Limit;
   /** Sign-up code guesses, per client IP (each code also locks after 5 tries). */
   codePerIp: Limit;
+  /** Wrong device user codes (`/device`), per client IP (SPEC.md §14). */
+  deviceCodePerIp: Limit;
 }
 
 /** Production limits. Tests of other features pass looser ones through `createApp`. */
@@ -48,6 +60,7 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerEmail: { max: 5, windowMs: 15 * 60_000 },
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
+  deviceCodePerIp: { max: 10, windowMs: 15 * 60_000 },
 };
 
 /**

@@ -4,7 +4,7 @@ import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction } from './loadInteraction.js';
+import { clientName, deviceUserCode, loadInteraction } from './loadInteraction.js';
 
 const consentForm = z.object({
   decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),
@@ -33,6 +33,7 @@ export function consentRoutes(router: Router, deps: InteractionDeps): void {
       uid: details.uid,
       csrf: deps.csrf.token(binding(details.uid)),
       clientName: await clientName(deps.provider, details),
+      userCode: await deviceUserCode(deps.provider, details),
       items: (missing.length ? missing : scopes)
         .filter((s) => SCOPE_WORDS[s])
         .map((s) => SCOPE_WORDS[s]),

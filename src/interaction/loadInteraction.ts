@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import { formatUserCode } from '../device/formatUserCode.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import { StoreUnavailableError } from '../store/collection.js';
 
@@ -55,6 +56,20 @@ export async function clientName(provider: Provider, details: InteractionDetails
   const clientId = String(details.params.client_id ?? '');
   const client = await provider.Client.find(clientId);
   return client?.clientName ?? clientId;
+}
+
+/**
+ * For a device authorization (RFC 8628), the code the device shows (`BCDF-GHJK`), so the
+ * person can compare it before allowing; `undefined` for an ordinary sign-in.
+ */
+export async function deviceUserCode(
+  provider: Provider,
+  details: InteractionDetails,
+): Promise<string | undefined> {
+  const id = (details as { deviceCode?: string }).deviceCode;
+  if (!id) return undefined;
+  const code = await provider.DeviceCode.find(id, { ignoreExpiration: true });
+  return code?.userCode ? formatUserCode(code.userCode) : undefined;
 }
 
 /** The request's origin facts recorded in audit events. */

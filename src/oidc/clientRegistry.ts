@@ -11,7 +11,12 @@ export interface ClientInput {
   backchannelLogoutUri?: string;
   public?: boolean;
   firstParty?: boolean;
+  /** Also allow the device authorization grant (RFC 8628); then redirect URIs are optional. */
+  device?: boolean;
 }
+
+/** The device authorization grant's `grant_type` (RFC 8628). */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** A registered client as the CLI shows it (the secret only on creation and rotation). */
 export interface ClientView {
@@ -65,7 +70,7 @@ export async function createClientRegistry(store: Store): Promise<ClientRegistry
       const name = input.name.trim();
       if (!name || name.length > 100)
         throw new ClientInputError('--name must be 1 to 100 characters');
-      if (input.redirectUris.length === 0)
+      if (input.redirectUris.length === 0 && !input.device)
         throw new ClientInputError('--redirect-uri is required (at least one)');
       checkUris('--redirect-uri', input.redirectUris);
       checkUris('--post-logout-redirect-uri', input.postLogoutRedirectUris ?? []);
@@ -79,8 +84,12 @@ export async function createClientRegistry(store: Store): Promise<ClientRegistry
         application_type: 'web',
         redirect_uris: unique(input.redirectUris),
         post_logout_redirect_uris: unique(input.postLogoutRedirectUris ?? []),
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
+        grant_types: [
+          ...(input.redirectUris.length ? ['authorization_code'] : []),
+          ...(input.device ? [DEVICE_CODE_GRANT] : []),
+          'refresh_token',
+        ],
+        response_types: input.redirectUris.length ? ['code'] : [],
         token_endpoint_auth_method: input.public ? 'none' : 'client_secret_basic',
         first_party: input.firstParty === true,
         ...(secret ? { client_secret: secret } : {}),

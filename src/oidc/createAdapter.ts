@@ -3,20 +3,29 @@ import type { Collection, Store } from '../store/collection.js';
 import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 
 /**
+ * Device codes stay stored this long after they expire (oidc-provider checks `exp` itself), so
+ * the person typing an old code reads "expired" rather than "not right", and the polling device
+ * gets `expired_token` (RFC 8628) rather than `invalid_grant`.
+ */
+const EXPIRED_DEVICE_CODE_KEPT_SECONDS = 3600;
+
+/**
  * oidc-provider's adapter over the store port: one collection per model, `expiresAt` from
  * `expiresIn`, `consume` as an atomic set-if-absent (exactly once), `revokeByGrantId` as one indexed delete.
  */
 export function createAdapter(store: Store): new (model: string) => Adapter {
   return class StoreAdapter implements Adapter {
     private readonly col: Promise<Collection<OidcDoc>>;
+    private readonly keptAfterExpiry: number;
 
     constructor(model: string) {
       this.col = store.collection<OidcDoc>(oidcCollectionSpec(model));
+      this.keptAfterExpiry = model === 'DeviceCode' ? EXPIRED_DEVICE_CODE_KEPT_SECONDS : 0;
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const doc: OidcDoc = { id, payload };
-      if (expiresIn) doc.expiresAt = Date.now() + expiresIn * 1000;
+      if (expiresIn) doc.expiresAt = Date.now() + (expiresIn + this.keptAfterExpiry) * 1000;
       await (await this.col).upsert(doc);
     }
 

@@ -1,3 +1,4 @@
+import type { Middleware } from 'koa';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { Renderer } from '../http/renderer.js';
@@ -19,6 +20,10 @@ export interface ProviderDeps {
   accounts: AccountRepository;
   renderer: Renderer;
   logger: Logger;
+  /** `features.deviceFlow` (RFC 8628) with Sesame's `/device` pages; unset: disabled. */
+  deviceFlow?: NonNullable<Configuration['features']>['deviceFlow'];
+  /** Middleware run inside oidc-provider (`provider.use`), e.g. device polling pace. */
+  use?: Middleware[];
 }
 
 const DAY = 24 * 3600;
@@ -80,6 +85,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
     features: {
       devInteractions: { enabled: false },
+      deviceFlow: deps.deviceFlow ?? { enabled: false },
       dPoP: { enabled: false },
       resourceIndicators: { enabled: false },
       claimsParameter: { enabled: true },
@@ -116,6 +122,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       Interaction: 3600,
       Session: 14 * DAY,
       Grant: 365 * DAY,
+      DeviceCode: 600,
     },
     async renderError(ctx, out) {
       const description =
@@ -141,6 +148,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
   );
   provider.proxy = deps.trustProxy;
+  for (const middleware of deps.use ?? []) provider.use(middleware);
   return provider;
 }
 

@@ -20,6 +20,7 @@ export const LOOSE_LIMITS: Limits = {
   mailPerEmail: LOOSE,
   mailPerIp: LOOSE,
   codePerIp: LOOSE,
+  deviceCodePerIp: LOOSE,
 };
 
 /** A real Sesame server on a free loopback port with a fresh embedded store. */
@@ -34,7 +35,7 @@ export interface RunningSesame {
   /** Every log line the server wrote (JSON strings), for secret-leak checks. */
   logLines: string[];
   registerClient(
-    input: Partial<ClientInput> & { redirectUris: string[] },
+    input: Partial<ClientInput> & ({ redirectUris: string[] } | { device: true }),
   ): Promise<{ client_id: string; client_secret?: string }>;
   close(): Promise<void>;
 }
@@ -82,7 +83,7 @@ export async function startSesame(
     sesame,
     dataDir,
     logLines,
-    registerClient: (input) => registry.add({ name: 'Test App', ...input }),
+    registerClient: (input) => registry.add({ name: 'Test App', redirectUris: [], ...input }),
     async close() {
       sesame.keyWatcher.stop();
       server.closeAllConnections();
