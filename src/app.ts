@@ -22,6 +22,7 @@ import { createRenderer } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { wellKnownWebauthn } from './http/wellKnownWebauthn.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -94,6 +95,7 @@ export async function createApp(
       rpId: config.rpId,
       rpName: config.rpName,
       origin: config.origin,
+      relatedOrigins: config.relatedOrigins,
       accounts,
       credentials,
       challenges: observeChallenges(challenges),
@@ -185,6 +187,7 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(wellKnownWebauthn(config.relatedOrigins));
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPostRefusal());

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseRelatedOrigins } from './passkeys/relatedOrigins.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** Extra origins accepted for passkeys, served at `/.well-known/webauthn` (SPEC.md §14). */
+  relatedOrigins: string[];
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -118,6 +121,7 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  RELATED_ORIGINS: z.string().optional(),
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -144,6 +148,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
   }
   const v = parsed.data;
   const issuer = v.ISSUER.href.replace(/\/$/, '');
+  const related = parseRelatedOrigins(v.RELATED_ORIGINS, v.ISSUER.origin);
+  if ('problem' in related) throw new ConfigError(`RELATED_ORIGINS ${related.problem}`);
   return {
     port: v.PORT,
     issuer,
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    relatedOrigins: related.origins,
   };
 }
 

@@ -68,6 +68,8 @@ export interface PasskeyDeps {
   rpId: string;
   rpName: string;
   origin: string;
+  /** `RELATED_ORIGINS`: also accepted as the origin of a ceremony. */
+  relatedOrigins?: readonly string[];
   accounts: AccountRepository;
   credentials: CredentialRepository;
   challenges: ChallengeRepository;
@@ -84,7 +86,8 @@ const failed = () =>
 
 /** Builds the WebAuthn ceremonies over the stores (SimpleWebAuthn does the cryptography). */
 export function createPasskeyCeremonies(deps: PasskeyDeps): PasskeyCeremonies {
-  const { rpId, origin } = deps;
+  const { rpId } = deps;
+  const origins = [deps.origin, ...(deps.relatedOrigins ?? [])];
 
   async function takeChallenge(
     clientDataJSON: string,
@@ -97,7 +100,7 @@ export function createPasskeyCeremonies(deps: PasskeyDeps): PasskeyCeremonies {
     const challenge = await deps.challenges.consume(clientData.challenge);
     if (!challenge || challenge.binding !== binding || challenge.purpose !== purpose)
       throw expired();
-    if (clientData.type !== expectedType || clientData.origin !== origin) throw failed();
+    if (clientData.type !== expectedType || !origins.includes(clientData.origin)) throw failed();
     return challenge;
   }
 
@@ -140,7 +143,7 @@ export function createPasskeyCeremonies(deps: PasskeyDeps): PasskeyCeremonies {
         const result = await verifyRegistrationResponse({
           response: response as Parameters<typeof verifyRegistrationResponse>[0]['response'],
           expectedChallenge: challenge.id,
-          expectedOrigin: origin,
+          expectedOrigin: origins,
           expectedRPID: rpId,
           expectedType: 'webauthn.create',
           requireUserPresence: true,
@@ -242,7 +245,7 @@ export function createPasskeyCeremonies(deps: PasskeyDeps): PasskeyCeremonies {
         const result = await verifyAuthenticationResponse({
           response: response as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
           expectedChallenge: challenge.id,
-          expectedOrigin: origin,
+          expectedOrigin: origins,
           expectedRPID: rpId,
           expectedType: 'webauthn.get',
           requireUserVerification: true,
