@@ -141,6 +141,7 @@ export async function createApp(
       fakeSecret: secret,
       rpName: config.rpName,
       issuer: config.issuer,
+      rpId: config.rpId,
     },
     config.origin,
   );
@@ -163,6 +164,7 @@ export async function createApp(
       verifications: await createRecentVerifications(store),
       issuer: config.issuer,
       rpName: config.rpName,
+      rpId: config.rpId,
     },
     config.origin,
   );

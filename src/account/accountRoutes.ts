@@ -6,6 +6,7 @@ import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../interaction/loadInteraction.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
+import { accountSignals } from './accountSignals.js';
 import { startAccountSignIn } from './accountSignIn.js';
 import { revokeApp } from './connectedApps.js';
 import {
@@ -97,6 +98,7 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       ...(await accountPageModel(deps, session, recent)),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
+      signals: JSON.stringify(await accountSignals(deps, session.account)),
     });
   });
 

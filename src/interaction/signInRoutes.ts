@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
 import { readBody } from '../http/readBody.js';
 import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
+import { acceptedCredentialsSignal } from '../passkeys/passkeySignals.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
@@ -81,6 +82,10 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       clientId: String(details.params.client_id ?? ''),
       ...from,
     });
-    ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };
+    const ids = (await deps.credentials.forAccount(account.id)).map((c) => c.id);
+    ctx.body = {
+      redirectTo: await finishLogin(deps, ctx, details, account.id, facts),
+      signals: { allAcceptedCredentials: acceptedCredentialsSignal(deps.rpId, account.id, ids) },
+    };
   });
 }
