@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseRelatedOrigins } from './passkeys/relatedOrigins.js';
+import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
 export interface Config {
@@ -31,6 +32,14 @@ export interface Config {
   metricsToken: string | undefined;
   /** Extra origins accepted for passkeys, served at `/.well-known/webauthn` (SPEC.md §14). */
   relatedOrigins: string[];
+  /** Language of pages and mails when nothing else chooses one (SPEC.md §13). */
+  defaultLocale: string;
+  /** The operator's message overrides, merged over `locales/`. */
+  localesDir: string | undefined;
+  /** Logo on pages and mails: an https URL or a path on this server. */
+  brandLogoUrl: string | undefined;
+  /** Accent colour (hex), at least 4.5:1 on white. */
+  brandColor: string | undefined;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -122,6 +131,7 @@ const schema = z.object({
       'must be 16 to 256 printable characters without spaces',
     ),
   RELATED_ORIGINS: z.string().optional(),
+  ...brandEnvSchema,
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -147,6 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const v = parsed.data;
+  const locales = availableLocales(v.LOCALES_DIR);
+  if (!locales.includes(v.DEFAULT_LOCALE)) {
+    throw new ConfigError(
+      `DEFAULT_LOCALE has no message file (there are: ${locales.join(', ')}) (got ${JSON.stringify(v.DEFAULT_LOCALE)})`,
+    );
+  }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
   const related = parseRelatedOrigins(v.RELATED_ORIGINS, v.ISSUER.origin);
   if ('problem' in related) throw new ConfigError(`RELATED_ORIGINS ${related.problem}`);
@@ -167,6 +183,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
     relatedOrigins: related.origins,
+    defaultLocale: v.DEFAULT_LOCALE,
+    localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
+    brandLogoUrl: v.BRAND_LOGO_URL,
+    brandColor: v.BRAND_COLOR?.toLowerCase(),
   };
 }
 

@@ -24,16 +24,13 @@ export const DEVICE_CODE_TTL_SECONDS = 600;
 /** The rate-limit key of wrong user codes from one client address. */
 export const deviceCodeKey = (ip: string): string => `device:ip:${ip}`;
 
-/** oidc-provider's re-render errors (by name) and what the person is told about each. */
+/** oidc-provider's re-render errors (by name) and the message (`locales/`) each shows. */
 const PROBLEMS: Record<string, string> = {
-  NoCodeError: 'Enter the code shown on your device.',
-  NotFoundError: 'That code is not right. Check the code on your device and enter it again.',
-  ExpiredError:
-    'That code has expired. Start the sign-in again on your device to get a new code, then enter it here.',
-  AlreadyUsedError:
-    'That code has already been used. Start the sign-in again on your device to get a new code.',
-  AbortedError:
-    'The device was not connected. To try again, start the sign-in again on your device.',
+  NoCodeError: 'device.noCode',
+  NotFoundError: 'device.wrongCode',
+  ExpiredError: 'device.expired',
+  AlreadyUsedError: 'device.used',
+  AbortedError: 'device.aborted',
 };
 
 /**
@@ -53,9 +50,7 @@ export function deviceFlowFeature(deps: DeviceFlowDeps): DeviceFlowFeature {
         await deps.limiter.hit(deviceCodeKey(ctx.ip), deps.limits.deviceCodePerIp);
       }
       const name = err?.name ?? '';
-      const problem =
-        PROBLEMS[name] ??
-        (err ? 'Something went wrong with that code. Enter it again to retry.' : undefined);
+      const problem = PROBLEMS[name] ?? (err ? 'device.failed' : undefined);
       if (err && !PROBLEMS[name]) (ctx.state.log ?? deps.logger).warn({ err }, 'device flow error');
       if (name === 'AbortedError') await auditDenied(deps, ctx);
       const prefill = (ctx.state.deviceUserCode as string | undefined) ?? readUserCode(err);

@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import { formatUserCode } from '../device/formatUserCode.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import { StoreUnavailableError } from '../store/collection.js';
 
@@ -23,6 +22,8 @@ export async function loadInteraction(
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();
+  // The app's preferred languages choose this interaction's pages (src/i18n/requestLocale.ts).
+  ctx.state.uiLocales = details.params.ui_locales;
   return details;
 }
 
@@ -49,30 +50,4 @@ export async function loadLoginInteraction(
     );
   }
   return details;
-}
-
-/** The client's display name for pages (falls back to its id). */
-export async function clientName(provider: Provider, details: InteractionDetails): Promise<string> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  return client?.clientName ?? clientId;
-}
-
-/**
- * For a device authorization (RFC 8628), the code the device shows (`BCDF-GHJK`), so the
- * person can compare it before allowing; `undefined` for an ordinary sign-in.
- */
-export async function deviceUserCode(
-  provider: Provider,
-  details: InteractionDetails,
-): Promise<string | undefined> {
-  const id = (details as { deviceCode?: string }).deviceCode;
-  if (!id) return undefined;
-  const code = await provider.DeviceCode.find(id, { ignoreExpiration: true });
-  return code?.userCode ? formatUserCode(code.userCode) : undefined;
-}
-
-/** The request's origin facts recorded in audit events. */
-export function requestOrigin(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('User-Agent').slice(0, 256) };
 }
