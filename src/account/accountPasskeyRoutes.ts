@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
-import { requestOrigin } from '../interaction/loadInteraction.js';
-import { listedTransports } from '../passkeys/fakeCredentials.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { listedTransports } from '../passkeys/listedTransports.js';
 import {
   authenticationResponseSchema,
   registrationResponseSchema,

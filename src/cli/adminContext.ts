@@ -2,7 +2,7 @@ import os from 'node:os';
 import type { Actor } from '../admin/actor.js';
 import { createAdminService, type AdminService } from '../admin/adminService.js';
 import { loadConfig } from '../config.js';
-import { createRenderer } from '../http/renderer.js';
+import { rendererFor } from '../http/renderer.js';
 import { createLogger } from '../log/createLogger.js';
 import { createMailer } from '../mail/mailer.js';
 import type { CliContext } from './cliContext.js';
@@ -31,7 +31,7 @@ export function adminService(cli: CliContext): Promise<AdminService> {
     store: cli.store,
     issuer: config.issuer,
     rpName: config.rpName,
-    renderer: createRenderer({ rpName: config.rpName }),
+    renderer: rendererFor(config),
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
     cliUser: cliUser(),
   });

@@ -13,7 +13,7 @@ export function authorizationPostRefusal(): Middleware {
         405,
         'invalid_request',
         'Send the sign-in request as a GET: this server does not accept POSTed authorization requests.',
-      );
+      ).withMessage('post_auth');
       err.headers.Allow = 'GET';
       throw err;
     }

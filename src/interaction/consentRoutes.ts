@@ -1,13 +1,15 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction } from './loadInteraction.js';
+import { clientName } from '../http/clientName.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const consentForm = z.object({
-  decision: z.enum(['allow', 'deny'], { message: 'Choose Allow or Deny.' }),
+  decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
   _csrf: z.string().max(100),
 });
 
@@ -19,26 +21,28 @@ const SCOPE_WORDS: Record<string, string> = {
   offline_access: 'Stay connected when you are not using it',
 };
 
-/** The consent page ("Allow" / "Deny") and its form, which records the grant. */
-export function consentRoutes(router: Router, deps: InteractionDeps): void {
-  const binding = (uid: string) => `consent:${uid}`;
+const binding = (uid: string) => `consent:${uid}`;
 
-  router.get('/interaction/:uid', async (ctx) => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'consent')
-      throw new BadRequest('unknown_prompt', 'This step is not supported.');
-    const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
-    const scopes = String(details.params.scope ?? '').split(' ');
-    deps.renderer.page(ctx, 'consent', {
-      uid: details.uid,
-      csrf: deps.csrf.token(binding(details.uid)),
-      clientName: await clientName(deps.provider, details),
-      items: (missing.length ? missing : scopes)
-        .filter((s) => SCOPE_WORDS[s])
-        .map((s) => SCOPE_WORDS[s]),
-    });
+/** Renders the consent page ("Allow" / "Deny") for an interaction at the consent prompt. */
+export async function consentPage(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  const scopes = String(details.params.scope ?? '').split(' ');
+  deps.renderer.page(ctx, 'consent', {
+    uid: details.uid,
+    csrf: deps.csrf.token(binding(details.uid)),
+    clientName: await clientName(deps.provider, details),
+    items: (missing.length ? missing : scopes)
+      .filter((s) => SCOPE_WORDS[s])
+      .map((s) => SCOPE_WORDS[s]),
   });
+}
 
+/** The consent form, which records the grant (or the refusal). */
+export function consentRoutes(router: Router, deps: InteractionDeps): void {
   router.post('/interaction/:uid/consent', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
     if (details.prompt.name !== 'consent')

@@ -15,7 +15,8 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const linkQuery = z.object({ token: recoveryTokenSchema });
 const optionsBody = z.object({ token: recoveryTokenSchema }).strict();
@@ -105,7 +106,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Use another device or passkey provider.',
-        );
+        ).withMessage('passkey_exists_other_device');
       }
       throw err;
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createAdminService, type AdminService } from '../../src/admin/adminService.js';
 import type { UserDetails, UserSummary } from '../../src/admin/peopleViews.js';
-import { createRenderer } from '../../src/http/renderer.js';
+import { rendererFor } from '../../src/http/renderer.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { oidcCollectionSpec, type OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
@@ -38,7 +38,7 @@ beforeAll(async () => {
     store: sesame.store,
     issuer: sesame.issuer,
     rpName: sesame.config.rpName,
-    renderer: createRenderer({ rpName: sesame.config.rpName }),
+    renderer: rendererFor(sesame.config),
     mailer: createMailer({
       smtpUrl: mail.url,
       from: sesame.config.mailFrom,
