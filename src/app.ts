@@ -10,6 +10,7 @@ import { createAccountRepository, type AccountRepository } from './accounts/acco
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
+import { createAdminApi } from './admin/api/createAdminApi.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
@@ -197,6 +198,7 @@ export async function createApp(
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
+  app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   app.use(authorizationPostRefusal());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
