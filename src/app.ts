@@ -4,11 +4,14 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
+import { signOutEverywhere } from './account/signOutEverywhere.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
+import { createAdminApi } from './admin/api/createAdminApi.js';
+import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { deviceCodeGuard } from './device/deviceCodeGuard.js';
@@ -57,6 +60,8 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** The operator rules behind the console, the admin API and the CLI. */
+  admin: AdminService;
 }
 
 /**
@@ -148,6 +153,16 @@ export async function createApp(
     config.origin,
   );
   await ensureAccountClient(store, { issuer: config.issuer, rpName: config.rpName });
+  const admin = await createAdminService({
+    store,
+    issuer: config.issuer,
+    rpName: config.rpName,
+    mailer,
+    renderer,
+    // Disabling from the console also tells apps with back-channel logout at once.
+    endSessions: (accountId) =>
+      signOutEverywhere({ store, provider: providers.current, logger }, accountId),
+  });
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -195,6 +210,7 @@ export async function createApp(
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
+  app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   app.use(authorizationPost());
   app.use(deviceCodeGuard({ limiter, limits }));
   app.use(providers.middleware);
@@ -231,5 +247,6 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    admin,
   };
 }

@@ -68,10 +68,14 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party'],
+      // Written by the admin service (src/admin/clientMetadata.ts), which validates them.
+      properties: ['first_party', 'allowed_groups', 'passkey_policy'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
+        }
+        if (key === 'allowed_groups' && value !== undefined && !Array.isArray(value)) {
+          throw new Error('allowed_groups must be an array');
         }
       },
     },

@@ -4,6 +4,7 @@ import { ROOT_DIR } from '../../src/paths.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { csrfOf, signUpPerson, type SignedUpPerson } from '../support/passkeyFlows.js';
 import { connectRp } from '../support/relyingParty.js';
+import { runCli } from '../support/runCli.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 // The README's example device client (examples/deviceClient.mjs) run as a person would run it:
@@ -32,11 +33,13 @@ afterAll(async () => {
 });
 
 test('examples/deviceClient.mjs shows a QR code and the code, and prints the claims once the person approves', async () => {
-  const { client_id: clientId } = await sesame.registerClient({
-    name: 'Terminal',
-    device: true,
-    public: true,
-  });
+  // Registered with the README's command.
+  const added = await runCli(
+    ['client', 'add', '--name', 'Terminal', '--device', '--public', '--json'],
+    { DATA_DIR: sesame.dataDir, ISSUER: sesame.issuer },
+  );
+  expect(added).toMatchObject({ code: 0 });
+  const { client_id: clientId } = JSON.parse(added.stdout) as { client_id: string };
   const proc = spawn(process.execPath, ['examples/deviceClient.mjs'], {
     cwd: ROOT_DIR,
     env: { ...process.env, ISSUER: sesame.issuer, CLIENT_ID: clientId, NODE_OPTIONS: '' },
