@@ -7,6 +7,7 @@ import { connectRp } from '../support/relyingParty.js';
 import { LOOSE_LIMITS, startSesame, type RunningSesame } from '../support/startSesame.js';
 import type { OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
 import { oidcCollectionSpec } from '../../src/oidc/oidcCollectionSpec.js';
+import { createAdapter } from '../../src/oidc/createAdapter.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
 const USER_CODE = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
@@ -178,6 +179,26 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(html).toContain('name="user_code"');
     expect(html).toContain('value=""');
     expect((await device.pollOnce(started.device_code)).body.error).toBe('expired_token');
+  });
+
+  test('two confirmations of one code racing (both read it before either saved): exactly one claims it', async () => {
+    const started = await device.start();
+    const codes = await sesame.store.collection<OidcDoc>(oidcCollectionSpec('DeviceCode'));
+    const read = (await codes.get(started.device_code))!.payload;
+    // What oidc-provider does for each confirmation: check inFlight on what it read, then save.
+    expect(read.inFlight).toBeUndefined();
+    const Adapter = createAdapter(sesame.store);
+    const claims = await Promise.allSettled(
+      [new Adapter('DeviceCode'), new Adapter('DeviceCode')].map((adapter) =>
+        adapter.upsert(started.device_code, { ...read, inFlight: true }, 600),
+      ),
+    );
+    expect(claims.map((c) => c.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const lost = claims.find((c) => c.status === 'rejected') as PromiseRejectedResult;
+    expect(lost.reason).toMatchObject({ name: 'AlreadyUsedError', error: 'invalid_request' });
+    // Through the pages, the later confirmation reads "already used".
+    const res = await submitCode(createHttpAgent(sesame.issuer), started.user_code);
+    expect(await res.text()).toContain('That code has already been used.');
   });
 
   // Last: it uses up this address's wrong-code allowance.
