@@ -79,6 +79,18 @@ describe('device authorization grant (RFC 8628)', () => {
     });
   });
 
+  test('hostile pre-fills are escaped and cut short', async () => {
+    const agent = createHttpAgent(sesame.issuer);
+    const hostile = '"><script>alert(1)</script>';
+    const html = await (
+      await agent.request(`/device?user_code=${encodeURIComponent(hostile)}`)
+    ).text();
+    expect(html).not.toContain('<script>alert');
+    expect(html).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    const cut = await (await agent.request(`/device?user_code=${'C'.repeat(100)}`)).text();
+    expect(cut).toContain(`value="${'C'.repeat(32)}"`);
+  });
+
   test('typed code → passkey sign-in → consent showing the code → done; the polling device gets tokens for the same person, once', async () => {
     const started = await device.start();
     const stop = new AbortController();
@@ -206,7 +218,11 @@ describe('device authorization grant (RFC 8628)', () => {
     const started = await device.start();
     const agent = createHttpAgent(sesame.issuer);
     for (let i = 0; i < 10; i++) {
-      const res = await submitCode(agent, `BBBB-BBB${'CDFGHJKLMN'[i]}`);
+      // Any input is just a wrong code, however long.
+      const res = await submitCode(
+        agent,
+        i === 0 ? 'B'.repeat(5000) : `BBBB-BBB${'CDFGHJKLMN'[i]}`,
+      );
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('That code is not right.');
     }
