@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
-import { signOutEverywhere } from './account/signOutEverywhere.js';
+import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
@@ -17,8 +17,12 @@ import { authorizationPost } from './http/authorizationPost.js';
 import { deviceCodeGuard } from './device/deviceCodeGuard.js';
 import { deviceFlowFeature } from './device/deviceFlowFeature.js';
 import { devicePollPacing } from './device/devicePollPacing.js';
+import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
+import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -62,6 +66,8 @@ export interface Sesame {
   metrics: Metrics;
   /** The operator rules behind the console, the admin API and the CLI. */
   admin: AdminService;
+  /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
+  tasks: BackgroundTasks;
 }
 
 /**
@@ -86,6 +92,7 @@ export async function createApp(
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
   const renderer = rendererFor(config);
+  const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -107,6 +114,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -125,6 +133,7 @@ export async function createApp(
       logger,
       deviceFlow,
       use: [pollPacing],
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
@@ -141,6 +150,7 @@ export async function createApp(
       recoveryTokens,
       audit,
       mailer,
+      tasks,
       renderer,
       csrf,
       limiter,
@@ -187,9 +197,8 @@ export async function createApp(
   );
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
-  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
-  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
+  app.proxy = config.trustProxy !== false;
   app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
@@ -199,6 +208,7 @@ export async function createApp(
       'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
     );
   }
+  app.use(forwardedHeaders(config.trustProxy, logger));
   app.use(requestLogger(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
@@ -207,12 +217,14 @@ export async function createApp(
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
   app.use(wellKnownWebauthn(config.relatedOrigins));
+  app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   app.use(authorizationPost());
   app.use(deviceCodeGuard({ limiter, limits }));
+  app.use(clientAuthLimits(limiter, limits));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),
@@ -248,5 +260,6 @@ export async function createApp(
     keyWatcher,
     metrics,
     admin,
+    tasks,
   };
 }

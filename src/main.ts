@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createHttpServer } from './http/httpServer.js';
 import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { serveClusterMetrics } from './metrics/clusterMetrics.js';
@@ -52,7 +53,11 @@ function runPrimary(cfg: Config, log: Logger): void {
 async function runServer(cfg: Config, log: Logger): Promise<void> {
   // Imported only once the configuration is known good, so a bad value prints one line.
   const { createApp } = await import('./app.js');
-  const store = await openStore({ dataDir: cfg.dataDir, mongodbUri: cfg.mongodbUri });
+  const store = await openStore({
+    dataDir: cfg.dataDir,
+    mongodbUri: cfg.mongodbUri,
+    onError: (what, err) => log.warn({ err }, what),
+  });
   if (!cfg.smtpUrl)
     log.warn(
       'SMTP_URL is not set: mails are written to the log instead of sent (development only)',
@@ -63,13 +68,13 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
       'BENCH_RATE_LIMIT_MULTIPLIER is set: rate limits are loosened (benchmarks only)',
     );
   const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
-  const { app, keyWatcher, admin } = await createApp(cfg, { store, logger: log, limits });
+  const { app, keyWatcher, admin, tasks } = await createApp(cfg, { store, logger: log, limits });
   const { logStartupHints } = await import('./admin/startupHints.js');
   if (!cluster.isWorker || cluster.worker?.id === 1)
     await logStartupHints(admin, log, cfg.issuer).catch((err: unknown) =>
       log.warn({ err }, 'could not check for administrators and apps'),
     );
-  const server: Server = app.listen(cfg.port, () => {
+  const server: Server = createHttpServer(app.callback()).listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });
   server.on('error', (err) => {
@@ -84,8 +89,13 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
     server.close(() => {
-      store
-        .close()
+      // Mails and audit events promised by responses already sent go out before the store closes.
+      tasks
+        .drain(DRAIN_MS)
+        .then((left) => {
+          if (left > 0) log.error({ left }, 'shutdown: background tasks did not finish in time');
+        })
+        .then(() => store.close())
         .catch((err: unknown) => log.error({ err }, 'closing the store failed'))
         .finally(() => {
           log.info('stopped');

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { ClientInput, PasskeyPolicy } from '../admin/clientMetadata.js';
 import { CLI, withAdmin } from './adminContext.js';
+import { loadConfig } from '../config.js';
+import { outboundPolicyWarning } from '../oidc/outboundFetch.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
@@ -84,6 +86,9 @@ export function clientCommands(
         out.print(created);
         if (!out.json && created.client_secret)
           console.error('Keep the client secret safe: it is shown only now.');
+        const uri = opts.backchannelLogoutUri;
+        const warning = uri && (await outboundPolicyWarning(uri, loadConfig().outboundPrivate));
+        if (warning) console.error(`warning: ${warning}`);
       }),
     );
 

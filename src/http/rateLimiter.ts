@@ -11,27 +11,30 @@ export interface Limit {
 export interface RateLimiter {
   /** Counts a hit for `key` and throws 429 (with Retry-After) once it exceeds `limit`. */
   hit(key: string, limit: Limit): Promise<void>;
-  /** Throws 429 (with Retry-After) when `key` has already used up `limit`; counts nothing. */
+  /** Throws 429 (with Retry-After) if `key` has used up `limit`, without counting a hit. */
   check(key: string, limit: Limit): Promise<void>;
 }
 
 /** Fixed-window counters in the `rate_limits` collection, one atomic increment per hit. */
 export async function createRateLimiter(store: Store): Promise<RateLimiter> {
-  const counters = await store.collection({ name: 'rate_limits' });
+  const counters = await store.collection<{ id: string; count?: number }>({
+    name: 'rate_limits',
+  });
+  const bucket = (key: string, limit: Limit, now: number) => {
+    const window = Math.floor(now / limit.windowMs);
+    return { id: `${key}:${limit.windowMs}:${window}`, expiresAt: (window + 1) * limit.windowMs };
+  };
   return {
     async hit(key, limit) {
       const now = Date.now();
-      const window = Math.floor(now / limit.windowMs);
-      const expiresAt = (window + 1) * limit.windowMs;
-      const count = await counters.increment(`${key}:${limit.windowMs}:${window}`, expiresAt);
+      const { id, expiresAt } = bucket(key, limit, now);
+      const count = await counters.increment(id, expiresAt);
       if (count > limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
     },
     async check(key, limit) {
       const now = Date.now();
-      const window = Math.floor(now / limit.windowMs);
-      const expiresAt = (window + 1) * limit.windowMs;
-      const doc = await counters.get(`${key}:${limit.windowMs}:${window}`);
-      const count = (doc as { count?: number } | undefined)?.count ?? 0;
+      const { id, expiresAt } = bucket(key, limit, now);
+      const count = (await counters.get(id))?.count ?? 0;
       if (count >= limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
     },
   };
@@ -43,7 +46,7 @@ export interface Limits {
   ceremonyPerIp: Limit;
   /** Email-first sign-in options, per email address (same for known and unknown emails). */
   signInPerEmail: Limit;
-  /** Sign-up and recovery mails, per email address. */
+  /** Sign-up and recovery mails, per mailbox (plus-addressed variants of an address count together). */
   mailPerEmail: Limit;
   /** Sign-up and recovery mails, per client IP. */
   mailPerIp: Limit;
@@ -51,6 +54,10 @@ export interface Limits {
   codePerIp: Limit;
   /** Wrong device user codes (`/device`), per client IP (SPEC.md §14). */
   deviceCodePerIp: Limit;
+  /** Failed client authentications at the token endpoints, per client IP. */
+  clientAuthPerIp: Limit;
+  /** Failed client authentications at the token endpoints, per client id (from any address). */
+  clientAuthPerClient: Limit;
 }
 
 /** Production limits. Tests of other features pass looser ones through `createApp`. */
@@ -61,6 +68,8 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
   deviceCodePerIp: { max: 10, windowMs: 15 * 60_000 },
+  clientAuthPerIp: { max: 20, windowMs: 15 * 60_000 },
+  clientAuthPerClient: { max: 100, windowMs: 15 * 60_000 },
 };
 
 /**

@@ -145,6 +145,7 @@ describe('behind an https proxy', () => {
       SMTP_URL: mail.url,
       ISSUER: 'https://id.sesame.test',
       TRUST_PROXY: 'true',
+      METRICS_TOKEN: 'metrics-token-for-the-https-test',
     });
   });
   afterAll(async () => {

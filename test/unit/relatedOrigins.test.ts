@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { ConfigError, loadConfig } from '../../src/config.js';
 
 const load = (value: string) =>
-  loadConfig({ ISSUER: 'https://id.example.com', RELATED_ORIGINS: value });
+  loadConfig({ ISSUER: 'https://id.example.com', METRICS_PUBLIC: 'true', RELATED_ORIGINS: value });
 
 /** The one line a bad value stops the start with. */
 function problem(value: string): string {
