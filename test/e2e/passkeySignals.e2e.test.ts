@@ -85,6 +85,8 @@ run('e2e: the WebAuthn Signal API keeps the passkey manager in step', () => {
       const release = await signInAgain(world, page);
       await signedIn;
       await release();
+      // The binding's report can arrive after the navigation it preceded.
+      await waitFor(() => signals.length >= 1);
       expect(signals).toEqual([
         {
           method: 'signalAllAcceptedCredentials',
@@ -126,6 +128,7 @@ run('e2e: the WebAuthn Signal API keeps the passkey manager in step', () => {
       const releaseUnknown = await signInAgain(world, page);
       await page.getByRole('alert').filter({ hasText: 'not registered' }).waitFor();
       await releaseUnknown();
+      await waitFor(() => signals.length >= 1);
       expect(signals).toEqual([
         { method: 'signalUnknownCredential', argument: { rpId: 'localhost', credentialId } },
       ]);
