@@ -3,7 +3,8 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { parseRelatedOrigins } from './passkeys/relatedOrigins.js';
+import { ConfigError } from './configError.js';
+import { relatedOriginsFrom } from './passkeys/relatedOrigins.js';
 import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
@@ -63,10 +64,7 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** Thrown when the environment holds a bad value; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './configError.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -208,8 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
-  const related = parseRelatedOrigins(v.RELATED_ORIGINS, v.ISSUER.origin);
-  if ('problem' in related) throw new ConfigError(`RELATED_ORIGINS ${related.problem}`);
   return {
     port: v.PORT,
     issuer,
@@ -226,7 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
-    relatedOrigins: related.origins,
+    relatedOrigins: relatedOriginsFrom(v.RELATED_ORIGINS, v.ISSUER.origin),
     defaultLocale: v.DEFAULT_LOCALE,
     localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
     brandLogoUrl: v.BRAND_LOGO_URL,

@@ -1,4 +1,5 @@
 import { getDomainWithoutSuffix } from 'tldts';
+import { ConfigError } from '../configError.js';
 
 /**
  * Browsers accept at most this many distinct labels (the registrable domain without its public
@@ -41,4 +42,11 @@ export function parseRelatedOrigins(
       problem: `names ${labels.size} different sites (${[...labels].join(', ')}); browsers accept at most ${MAX_RELATED_ORIGIN_LABELS}`,
     };
   return { origins };
+}
+
+/** {@link parseRelatedOrigins} for the start: a problem becomes a one-line {@link ConfigError}. */
+export function relatedOriginsFrom(value: string | undefined, issuerOrigin: string): string[] {
+  const parsed = parseRelatedOrigins(value, issuerOrigin);
+  if ('problem' in parsed) throw new ConfigError(`RELATED_ORIGINS ${parsed.problem}`);
+  return parsed.origins;
 }
