@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   { files: ['src/web/**'], languageOptions: { globals: { ...globals.browser } } },
   {
-    files: ['src/cli/**', 'scripts/**', 'bench/**', 'test/**', 'bin/**'],
+    files: ['src/cli/**', 'scripts/**', 'bench/**', 'test/**', 'bin/**', 'examples/**'],
     rules: { 'no-console': 'off' },
   },
 );

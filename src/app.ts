@@ -4,13 +4,19 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
+import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
+import { createAdminApi } from './admin/api/createAdminApi.js';
+import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { deviceCodeGuard } from './device/deviceCodeGuard.js';
+import { deviceFlowFeature } from './device/deviceFlowFeature.js';
+import { devicePollPacing } from './device/devicePollPacing.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { brandStyles } from './http/brandStyles.js';
 import { clientAuthLimits } from './http/clientAuthLimits.js';
@@ -24,6 +30,7 @@ import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { wellKnownWebauthn } from './http/wellKnownWebauthn.js';
 import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
@@ -58,6 +65,8 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** The operator rules behind the console, the admin API and the CLI. */
+  admin: AdminService;
   /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
   tasks: BackgroundTasks;
 }
@@ -101,6 +110,7 @@ export async function createApp(
       rpId: config.rpId,
       rpName: config.rpName,
       origin: config.origin,
+      relatedOrigins: config.relatedOrigins,
       accounts,
       credentials,
       challenges,
@@ -109,6 +119,9 @@ export async function createApp(
     }),
     metrics,
   );
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const deviceFlow = deviceFlowFeature({ renderer, limiter, limits, audit, logger });
+  const pollPacing = await devicePollPacing(store);
   const buildProvider = (material: KeyMaterial) =>
     createProvider({
       issuer: config.issuer,
@@ -119,12 +132,13 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      deviceFlow,
+      use: [pollPacing],
       outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
   const csrf = createCsrf(secret);
-  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const interactions = createInteractionRouter(
     {
       get provider() {
@@ -145,10 +159,21 @@ export async function createApp(
       fakeSecret: secret,
       rpName: config.rpName,
       issuer: config.issuer,
+      rpId: config.rpId,
     },
     config.origin,
   );
   await ensureAccountClient(store, { issuer: config.issuer, rpName: config.rpName });
+  const admin = await createAdminService({
+    store,
+    issuer: config.issuer,
+    rpName: config.rpName,
+    mailer,
+    renderer,
+    // Disabling from the console also tells apps with back-channel logout at once.
+    endSessions: (accountId) =>
+      signOutEverywhere({ store, provider: providers.current, logger }, accountId),
+  });
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -167,6 +192,7 @@ export async function createApp(
       verifications: await createRecentVerifications(store),
       issuer: config.issuer,
       rpName: config.rpName,
+      rpId: config.rpId,
     },
     config.origin,
   );
@@ -191,11 +217,14 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(wellKnownWebauthn(config.relatedOrigins));
   app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
+  app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   app.use(authorizationPost());
+  app.use(deviceCodeGuard({ limiter, limits }));
   app.use(clientAuthLimits(limiter, limits));
   app.use(interactionLimits(limiter, limits.interactionsPerIp));
   app.use(providers.middleware);
@@ -232,6 +261,7 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    admin,
     tasks,
   };
 }

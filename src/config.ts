@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './configError.js';
+import { relatedOriginsFrom } from './passkeys/relatedOrigins.js';
 import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
@@ -34,6 +36,8 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** Extra origins accepted for passkeys, served at `/.well-known/webauthn` (SPEC.md §14). */
+  relatedOrigins: string[];
   /** Language of pages and mails when nothing else chooses one (SPEC.md §13). */
   defaultLocale: string;
   /** The operator's message overrides, merged over `locales/`. */
@@ -60,10 +64,7 @@ function isAddressOrCidr(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** Thrown when the environment holds a bad value; the message names the variable. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './configError.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
@@ -165,6 +166,7 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  RELATED_ORIGINS: z.string().optional(),
   ...brandEnvSchema,
   METRICS_PUBLIC: bool.default(false),
 });
@@ -220,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    relatedOrigins: relatedOriginsFrom(v.RELATED_ORIGINS, v.ISSUER.origin),
     defaultLocale: v.DEFAULT_LOCALE,
     localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
     brandLogoUrl: v.BRAND_LOGO_URL,

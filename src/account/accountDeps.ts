@@ -32,4 +32,6 @@ export interface AccountDeps {
   verifications: RecentVerifications;
   issuer: string;
   rpName: string;
+  /** WebAuthn RP ID, named in the Signal API calls the page makes. */
+  rpId: string;
 }

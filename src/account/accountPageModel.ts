@@ -27,6 +27,8 @@ const ACTIVITY: Partial<Record<AuditType, string>> = {
   app_revoked: 'account.event.app_revoked',
   signed_out_everywhere: 'account.event.signed_out_everywhere',
   admin_action: 'account.event.admin_action',
+  device_connected: 'account.event.device_connected',
+  device_refused: 'account.event.device_refused',
 };
 
 /** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */

@@ -8,6 +8,7 @@ import { requestOrigin } from '../http/requestOrigin.js';
 import { revokeApp, signOutEverywhere } from '../oidc/accountSessions.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
+import { accountSignals } from './accountSignals.js';
 import { startAccountSignIn } from './accountSignIn.js';
 import {
   accountBinding,
@@ -101,6 +102,7 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       )),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
+      signals: JSON.stringify(await accountSignals(deps, session.account)),
       accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });

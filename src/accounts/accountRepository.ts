@@ -8,6 +8,8 @@ export interface Account extends Doc {
   emailVerified: true;
   createdAt: number;
   disabled?: boolean;
+  /** May use the administration console and API (granted only by `sesame user promote`). */
+  admin?: boolean;
   /** The language the person signed up in (or chose on /account): their mails use it. */
   locale?: string;
 }

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { ClientInputError } from '../oidc/clientRegistry.js';
+import { HttpError } from '../http/errors.js';
 import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';
 import { backupCommands } from './backupCommands.js';
 import { clientCommands } from './clientCommands.js';
 import { keysCommands } from './keysCommands.js';
 import { createOutput } from './output.js';
+import { tokenCommands } from './tokenCommands.js';
 import { userCommands } from './userCommands.js';
 
 /**
@@ -36,7 +37,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
   } catch (err) {
     const known =
       err instanceof CommandFailure ||
-      err instanceof ClientInputError ||
+      (err instanceof HttpError && err.expose) ||
       err instanceof ConfigError;
     const message = known ? (err as Error).message : `unexpected error: ${(err as Error).message}`;
     if (json) console.error(JSON.stringify({ error: message }));
@@ -49,6 +50,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
 
 clientCommands(program, run);
 userCommands(program, run);
+tokenCommands(program, run);
 keysCommands(program, run);
 backupCommands(program, run);
 

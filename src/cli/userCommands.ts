@@ -1,65 +1,17 @@
-import os from 'node:os';
 import type { Command } from 'commander';
-import {
-  createUserAdministration,
-  UserAdminError,
-  type UserAdministration,
-  type UserDetails,
-} from '../accounts/userAdministration.js';
-import { loadConfig } from '../config.js';
-import { rendererFor } from '../http/renderer.js';
-import { createLogger } from '../log/createLogger.js';
-import { createMailer } from '../mail/mailer.js';
+import type { UserDetails } from '../admin/peopleViews.js';
+import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
-/** Who runs the command, for the audit trail. */
-function actor(): string {
-  try {
-    return `sesame CLI (${os.userInfo().username}@${os.hostname()})`;
-  } catch {
-    return `sesame CLI (${os.hostname()})`;
-  }
-}
-
-/**
- * The services behind `sesame user …`, built from the same configuration as the server (ISSUER
- * for links, SMTP_URL and MAIL_FROM for notices). Log lines go to stderr, never into the output.
- */
-async function administration(cli: CliContext): Promise<UserAdministration> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, process.stderr);
-  return createUserAdministration({
-    store: cli.store,
-    issuer: config.issuer,
-    rpName: config.rpName,
-    renderer: rendererFor(config),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
-    actor: actor(),
-  });
-}
-
-/** Runs an operator action; a refused one (unknown email…) ends with its message and exit 1. */
-function action(
-  run: (task: (cli: CliContext) => Promise<void>) => Promise<void>,
-  task: (admin: UserAdministration, cli: CliContext) => Promise<void>,
-): Promise<void> {
-  return run(async (cli) => {
-    try {
-      await task(await administration(cli), cli);
-    } catch (err) {
-      if (err instanceof UserAdminError) return cli.fail(err.message);
-      throw err;
-    }
-  });
-}
-
-function describeUser({ account, passkeys, events }: UserDetails): string {
+function describeUser({ account, passkeys, groups, events }: UserDetails): string {
   const lines = [
     `${account.email}  (${account.name})`,
     `  id        ${account.id}`,
     `  created   ${account.createdAt}`,
     `  status    ${account.disabled ? 'DISABLED' : 'active'}`,
+    `  role      ${account.admin ? 'admin' : 'user'}`,
+    `  groups    ${groups.length ? groups.join(', ') : '(none)'}`,
     '',
     `Passkeys (${passkeys.length})`,
     table(passkeys as unknown as Record<string, unknown>[], [
@@ -83,7 +35,7 @@ function describeUser({ account, passkeys, events }: UserDetails): string {
   return lines.join('\n');
 }
 
-/** `sesame user list|show|disable|enable|recovery-link` (SPEC.md §3). */
+/** `sesame user list|show|disable|enable|promote|demote|recovery-link` (SPEC.md §3, §10). */
 export function userCommands(
   program: Command,
   run: (task: (cli: CliContext) => Promise<void>) => Promise<void>,
@@ -94,14 +46,15 @@ export function userCommands(
     .command('list')
     .description('list accounts')
     .action(() =>
-      action(run, async (admin, { out }) => {
-        const users = await admin.list();
+      withAdmin(run, async (admin, { out }) => {
+        const users = await admin.people.list();
         out.print(users, () =>
           table(users as unknown as Record<string, unknown>[], [
             'email',
             'name',
             'passkeys',
             'disabled',
+            'admin',
             'createdAt',
             'id',
           ]),
@@ -111,10 +64,10 @@ export function userCommands(
 
   user
     .command('show <email>')
-    .description('show an account, its passkeys and recent activity')
+    .description('show an account, its passkeys, groups and recent activity')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const details = await admin.show(email);
+      withAdmin(run, async (admin, { out }) => {
+        const details = await admin.people.show({ email });
         out.print(details, () => describeUser(details));
       }),
     );
@@ -123,8 +76,8 @@ export function userCommands(
     .command('disable <email>')
     .description('disable an account; its sessions, grants and tokens end at once')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const { account, ended } = await admin.disable(email);
+      withAdmin(run, async (admin, { out }) => {
+        const { account, ended } = await admin.people.disable(CLI, { email });
         out.print(
           { ...account, ended },
           () =>
@@ -138,9 +91,29 @@ export function userCommands(
     .command('enable <email>')
     .description('enable a disabled account')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const account = await admin.enable(email);
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.enable(CLI, { email });
         out.print(account, () => `enabled ${account.email}`);
+      }),
+    );
+
+  user
+    .command('promote <email>')
+    .description('give the account the admin role (the console at /admin and its API)')
+    .action((email: string) =>
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.promote(CLI, { email });
+        out.print(account, () => `${account.email} is now an administrator`);
+      }),
+    );
+
+  user
+    .command('demote <email>')
+    .description('remove the admin role from the account')
+    .action((email: string) =>
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.demote(CLI, { email });
+        out.print(account, () => `${account.email} is no longer an administrator`);
       }),
     );
 
@@ -148,8 +121,8 @@ export function userCommands(
     .command('recovery-link <email>')
     .description('print a one-time link (valid 24 h) that lets the person add a new passkey')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const link = await admin.issueRecoveryLink(email);
+      withAdmin(run, async (admin, { out }) => {
+        const link = await admin.people.issueRecoveryLink(CLI, { email });
         out.print(
           link,
           () =>

@@ -54,6 +54,8 @@ export interface Limits {
   codePerIp: Limit;
   /** New interactions (sign-in pages stored by authorization requests), per client IP. */
   interactionsPerIp: Limit;
+  /** Wrong device user codes (`/device`), per client IP (SPEC.md §14). */
+  deviceCodePerIp: Limit;
   /** Failed client authentications at the token endpoints, per client IP. */
   clientAuthPerIp: Limit;
   /** Failed client authentications at the token endpoints, per client id (from any address). */
@@ -68,6 +70,7 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
   interactionsPerIp: { max: 60, windowMs: 60_000 },
+  deviceCodePerIp: { max: 10, windowMs: 15 * 60_000 },
   clientAuthPerIp: { max: 20, windowMs: 15 * 60_000 },
   clientAuthPerClient: { max: 100, windowMs: 15 * 60_000 },
 };

@@ -9,6 +9,7 @@ import type { InteractionDeps } from './interactionDeps.js';
 import { clientDisplay } from '../http/clientName.js';
 import { CLAIM_WORDS, consentLines } from './consentWords.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
+import { deviceUserCode } from '../device/deviceUserCode.js';
 
 const consentForm = z.object({
   decision: z.enum(['allow', 'deny'], { message: 'errors.decision_missing' }),
@@ -58,6 +59,7 @@ export async function consentPage(
     uid: details.uid,
     csrf: deps.csrf.token(binding(details.uid)),
     ...(await clientDisplay(deps.provider, details)),
+    userCode: await deviceUserCode(deps.provider, details),
     items: consentPlan(details).lines,
   });
 }

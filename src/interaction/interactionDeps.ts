@@ -31,4 +31,6 @@ export interface InteractionDeps {
   fakeSecret: string;
   rpName: string;
   issuer: string;
+  /** WebAuthn RP ID, named in the Signal API calls the pages make. */
+  rpId: string;
 }

@@ -5,6 +5,7 @@ import { emailSchema } from '../accounts/normalizeEmail.js';
 import { readBody } from '../http/readBody.js';
 import { fakeCredentials } from '../passkeys/fakeCredentials.js';
 import { listedTransports } from '../passkeys/listedTransports.js';
+import { acceptedCredentialsSignal } from '../passkeys/passkeySignals.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
@@ -99,6 +100,10 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       clientId: String(details.params.client_id ?? ''),
       ...from,
     });
-    ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };
+    const ids = (await deps.credentials.forAccount(account.id)).map((c) => c.id);
+    ctx.body = {
+      redirectTo: await finishLogin(deps, ctx, details, account.id, facts),
+      signals: { allAcceptedCredentials: acceptedCredentialsSignal(deps.rpId, account.id, ids) },
+    };
   });
 }

@@ -1,3 +1,4 @@
+import type { Middleware } from 'koa';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { TrustProxy } from '../config.js';
@@ -22,6 +23,10 @@ export interface ProviderDeps {
   accounts: AccountRepository;
   renderer: Renderer;
   logger: Logger;
+  /** `features.deviceFlow` (RFC 8628) with Sesame's `/device` pages; unset: disabled. */
+  deviceFlow?: NonNullable<Configuration['features']>['deviceFlow'];
+  /** Middleware run inside oidc-provider (`provider.use`), e.g. device polling pace. */
+  use?: Middleware[];
   /** SPEC.md §15: may back-channel logout reach private and loopback addresses (default allow). */
   outboundPrivate?: OutboundPolicy;
 }
@@ -68,10 +73,14 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party'],
+      // Written by the admin service (src/admin/clientMetadata.ts), which validates them.
+      properties: ['first_party', 'allowed_groups', 'passkey_policy'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
+        }
+        if (key === 'allowed_groups' && value !== undefined && !Array.isArray(value)) {
+          throw new Error('allowed_groups must be an array');
         }
       },
     },
@@ -86,6 +95,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     fetch: outboundFetch(deps.outboundPrivate ?? 'allow'),
     features: {
       devInteractions: { enabled: false },
+      deviceFlow: deps.deviceFlow ?? { enabled: false },
       dPoP: { enabled: false },
       resourceIndicators: { enabled: false },
       claimsParameter: { enabled: true },
@@ -125,6 +135,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       Interaction: 3600,
       Session: 14 * DAY,
       Grant: 365 * DAY,
+      DeviceCode: 600,
     },
     async renderError(ctx, out) {
       const description =
@@ -156,6 +167,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   );
   // Forwarded headers from untrusted peers are removed before they get here (forwardedHeaders).
   provider.proxy = deps.trustProxy !== false;
+  for (const middleware of deps.use ?? []) provider.use(middleware);
   return provider;
 }
 

@@ -8,8 +8,10 @@ export function requiresPhrh(acrValues: unknown): boolean {
 }
 
 /**
- * The default login/consent policy plus one check: `acr_values=phrh` needs a session whose
- * sign-in used a device-bound passkey with user verification, else the person signs in again.
+ * The default login/consent policy plus two checks: `acr_values=phrh` needs a session whose
+ * sign-in used a device-bound passkey with user verification, else the person signs in again;
+ * and a device authorization (RFC 8628) always shows consent with the device's code, even for
+ * first-party apps and apps already allowed, so nobody connects a device they did not compare.
  */
 export function createInteractionPolicy(): ReturnType<typeof base> {
   const policy = base();
@@ -24,6 +26,21 @@ export function createInteractionPolicy(): ReturnType<typeof base> {
         const { oidc } = ctx;
         if (!requiresPhrh(oidc.params?.acr_values)) return Check.NO_NEED_TO_PROMPT;
         return oidc.session?.acr === 'phrh' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
+      },
+    ),
+  );
+  const consent = policy.get('consent');
+  if (!consent) throw new Error('oidc-provider policy has no consent prompt');
+  consent.checks.add(
+    new Check(
+      'device_code_shown',
+      'the person compares the device code before connecting it',
+      'consent_required',
+      (ctx) => {
+        const { oidc } = ctx;
+        if (oidc.route !== 'code_verification' && oidc.route !== 'device_resume')
+          return Check.NO_NEED_TO_PROMPT;
+        return oidc.result?.consent ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       },
     ),
   );

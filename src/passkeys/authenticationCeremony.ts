@@ -15,7 +15,8 @@ import { passkeyFailed, takeChallenge } from './takeChallenge.js';
 export function authenticationCeremony(
   deps: PasskeyDeps,
 ): Pick<PasskeyCeremonies, 'authenticationOptions' | 'verifyAuthentication'> {
-  const { rpId, origin } = deps;
+  const { rpId } = deps;
+  const origins = [deps.origin, ...(deps.relatedOrigins ?? [])];
   const unknownPasskey = () =>
     new BadRequest('unknown_passkey', `This passkey is not registered with ${deps.rpName}.`);
   return {
@@ -43,7 +44,7 @@ export function authenticationCeremony(
       const challenge = await takeChallenge(
         deps.challenges,
         { clientDataJSON: response.response.clientDataJSON, binding, purpose: 'authentication' },
-        origin,
+        origins,
       );
       const method = methodOf(challenge) as SignInMethod;
       return withSignInMethod(method, async () => {
@@ -89,7 +90,7 @@ export function authenticationCeremony(
           const result = await verifyAuthenticationResponse({
             response: response as Parameters<typeof verifyAuthenticationResponse>[0]['response'],
             expectedChallenge: challenge.id,
-            expectedOrigin: origin,
+            expectedOrigin: origins,
             expectedRPID: rpId,
             expectedType: 'webauthn.get',
             requireUserVerification: true,

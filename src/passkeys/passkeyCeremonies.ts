@@ -67,6 +67,8 @@ export interface PasskeyDeps {
   rpId: string;
   rpName: string;
   origin: string;
+  /** `RELATED_ORIGINS`: also accepted as the origin of a ceremony. */
+  relatedOrigins?: readonly string[];
   accounts: AccountRepository;
   credentials: CredentialRepository;
   challenges: ChallengeRepository;

@@ -14,7 +14,8 @@ import { passkeyFailed, takeChallenge } from './takeChallenge.js';
 export function registrationCeremony(
   deps: PasskeyDeps,
 ): Pick<PasskeyCeremonies, 'registrationOptions' | 'verifyRegistration'> {
-  const { rpId, origin } = deps;
+  const { rpId } = deps;
+  const origins = [deps.origin, ...(deps.relatedOrigins ?? [])];
   return {
     async registrationOptions({ binding, user, exclude, pending }) {
       const options = await generateRegistrationOptions({
@@ -45,7 +46,7 @@ export function registrationCeremony(
       const challenge = await takeChallenge(
         deps.challenges,
         { clientDataJSON: response.response.clientDataJSON, binding, purpose: 'registration' },
-        origin,
+        origins,
       );
       const method = methodOf(challenge);
       return withSignInMethod(method, async () => {
@@ -55,7 +56,7 @@ export function registrationCeremony(
           const result = await verifyRegistrationResponse({
             response: response as Parameters<typeof verifyRegistrationResponse>[0]['response'],
             expectedChallenge: challenge.id,
-            expectedOrigin: origin,
+            expectedOrigin: origins,
             expectedRPID: rpId,
             expectedType: 'webauthn.create',
             requireUserPresence: true,

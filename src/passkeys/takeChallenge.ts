@@ -16,12 +16,12 @@ export const passkeyFailed = () =>
 /**
  * Consumes the challenge a WebAuthn response names, before any other check (so a challenge is
  * single-use whatever happens next), then requires its binding and purpose and the client
- * data's type and origin.
+ * data's type and origin (the issuer's or a related one).
  */
 export async function takeChallenge(
   challenges: ChallengeRepository,
   expected: { clientDataJSON: string; binding: string; purpose: Challenge['purpose'] },
-  origin: string,
+  origins: readonly string[],
 ): Promise<Challenge> {
   const clientData = readClientData(expected.clientDataJSON);
   const challenge = await challenges.consume(clientData.challenge);
@@ -32,6 +32,6 @@ export async function takeChallenge(
   )
     throw challengeExpired();
   const type = expected.purpose === 'registration' ? 'webauthn.create' : 'webauthn.get';
-  if (clientData.type !== type || clientData.origin !== origin) throw passkeyFailed();
+  if (clientData.type !== type || !origins.includes(clientData.origin)) throw passkeyFailed();
   return challenge;
 }

@@ -10,6 +10,8 @@ import {
   startRegistration,
   WebAuthnAbortService,
 } from '@simplewebauthn/browser';
+import type { PasskeySignals } from '../passkeys/passkeySignals.js';
+import { readSignals, sendSignals, signalUnknownCredential } from './signals.js';
 
 const body = document.body;
 const uid = body.dataset.uid ?? '';
@@ -51,8 +53,14 @@ async function post<T>(path: string, payload: unknown): Promise<T> {
     },
     body: JSON.stringify(payload),
   });
-  const data = (await res.json().catch(() => ({}))) as { error_description?: string };
-  if (!res.ok) throw new Error(data.error_description ?? t('script.genericError'));
+  const data = (await res.json().catch(() => ({}))) as {
+    error?: string;
+    error_description?: string;
+  };
+  if (!res.ok)
+    throw Object.assign(new Error(data.error_description ?? t('script.genericError')), {
+      code: data.error,
+    });
   return data as T;
 }
 
@@ -94,20 +102,28 @@ async function ceremony(input: {
   verifyExtra?: Record<string, unknown>;
   autofill?: boolean;
 }): Promise<void> {
+  let rpId: string | undefined;
   const response =
     input.kind === 'registration'
       ? await startRegistration({
           optionsJSON: await post<RegistrationOptions>(input.optionsPath, input.optionsBody),
         })
       : await startAuthentication({
-          optionsJSON: await post<AuthenticationOptions>(input.optionsPath, input.optionsBody),
+          optionsJSON: await post<AuthenticationOptions>(input.optionsPath, input.optionsBody).then(
+            (options) => ((rpId = options.rpId), options),
+          ),
           useBrowserAutofill: Boolean(input.autofill),
         });
-  const { redirectTo } = await post<{ redirectTo: string }>(input.verifyPath, {
+  const verified = await post<{ redirectTo: string; signals?: PasskeySignals }>(input.verifyPath, {
     ...input.verifyExtra,
     response,
+  }).catch(async (err: unknown) => {
+    if ((err as { code?: string }).code === 'unknown_passkey')
+      await signalUnknownCredential(rpId, response.id);
+    throw err;
   });
-  window.location.assign(redirectTo);
+  await sendSignals(verified.signals);
+  window.location.assign(verified.redirectTo);
 }
 
 /** Sign-in on the interaction page: email-first, discoverable, or by autofill. */
@@ -206,6 +222,7 @@ function setUpAccount(): void {
   const csrf = root?.dataset.csrf ?? '';
   const confirm = document.getElementById('confirm-button');
   const add = document.getElementById('add-passkey');
+  void sendSignals(readSignals(root));
   confirm?.addEventListener('click', () => {
     void busy(document, () =>
       ceremony({

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createClientRegistry } from '../../src/oidc/clientRegistry.js';
+import { registerClient } from '../support/registerClient.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import type { HttpAgent } from '../support/httpAgent.js';
 import { jwtPayload } from '../support/jwt.js';
@@ -81,9 +81,7 @@ async function signedInAgainst(uri: string, env: Record<string, string>, email: 
   const dataDir = await mkdtemp(join(tmpdir(), 'sesame-backchannel-'));
   dirs.push(dataDir);
   const store = await openSqliteStore(dataDir);
-  const client = await (
-    await createClientRegistry(store)
-  ).add({
+  const client = await registerClient(store, {
     name: 'Self-hosted App',
     redirectUris: [REDIRECT],
     postLogoutRedirectUris: [SIGNED_OUT],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { createAccountRepository } from '../../src/accounts/accountRepository.js';
-import { createClientRegistry } from '../../src/oidc/clientRegistry.js';
+import { registerClient } from '../support/registerClient.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
@@ -34,9 +34,7 @@ afterAll(async () => {
 
 test('a recovery mail requested just before SIGTERM is delivered before the process exits', async () => {
   const store = await openSqliteStore(dataDir);
-  const client = await (
-    await createClientRegistry(store)
-  ).add({
+  const client = await registerClient(store, {
     name: 'Deploy Day',
     redirectUris: [REDIRECT],
     postLogoutRedirectUris: [],

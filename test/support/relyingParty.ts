@@ -154,7 +154,7 @@ export function rpFor(
 /** Registers a client on the running test server and discovers it at its first redirect URI. */
 export async function connectRp(
   sesame: Pick<RunningSesame, 'issuer' | 'registerClient'>,
-  input: Parameters<RunningSesame['registerClient']>[0],
+  input: Parameters<RunningSesame['registerClient']>[0] & { redirectUris: string[] },
 ): Promise<RelyingParty & { client: RegisteredClient }> {
   const registered = await sesame.registerClient(input);
   const rp = await rpFor(sesame.issuer, registered, input.redirectUris[0]!);

@@ -9,9 +9,10 @@ import { createHttpServer } from '../../src/http/httpServer.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Limit, Limits } from '../../src/http/rateLimiter.js';
 import { createLogger } from '../../src/log/createLogger.js';
-import { createClientRegistry, type ClientInput } from '../../src/oidc/clientRegistry.js';
+import type { ClientInput } from '../../src/admin/clientMetadata.js';
 import type { Store } from '../../src/store/collection.js';
 import { openStore } from '../../src/store/openStore.js';
+import { registerClient } from './registerClient.js';
 
 const LOOSE: Limit = { max: 10_000, windowMs: 60_000 };
 /** Limits loose enough that tests of other features never meet them; rate-limit tests pass their own. */
@@ -22,6 +23,7 @@ export const LOOSE_LIMITS: Limits = {
   mailPerIp: LOOSE,
   codePerIp: LOOSE,
   interactionsPerIp: LOOSE,
+  deviceCodePerIp: LOOSE,
   clientAuthPerIp: LOOSE,
   clientAuthPerClient: LOOSE,
 };
@@ -40,7 +42,7 @@ export interface RunningSesame {
   /** Every log line the server wrote (JSON strings), for secret-leak checks. */
   logLines: string[];
   registerClient(
-    input: Partial<ClientInput> & { redirectUris: string[] },
+    input: Partial<ClientInput> & ({ redirectUris: string[] } | { device: true }),
   ): Promise<{ client_id: string; client_secret?: string }>;
   close(): Promise<void>;
 }
@@ -79,7 +81,6 @@ export async function startSesame(
     ...(options.keyPollMs ? { keyPollMs: options.keyPollMs } : {}),
   });
   server.on('request', sesame.app.callback());
-  const registry = await createClientRegistry(store);
   return {
     issuer: config.issuer,
     localUrl: `http://127.0.0.1:${port}`,
@@ -89,7 +90,7 @@ export async function startSesame(
     dataDir,
     server,
     logLines,
-    registerClient: (input) => registry.add({ name: 'Test App', ...input }),
+    registerClient: (input) => registerClient(store, { name: 'Test App', ...input }),
     async close() {
       sesame.keyWatcher.stop();
       server.closeAllConnections();
