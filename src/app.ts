@@ -19,6 +19,10 @@ import { createRenderer } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { createAppAccess } from './groups/appAccess.js';
+import { createCustomClaims } from './groups/customClaims.js';
+import { createGroupRepository } from './groups/groupRepository.js';
+import { createClaimResolver } from './groups/resolveClaims.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -86,6 +90,9 @@ export async function createApp(
     createRateLimiter(store),
   ]);
   const recoveryTokens = await createRecoveryTokens(store);
+  const groups = await createGroupRepository(store);
+  const resolveClaims = createClaimResolver(groups, await createCustomClaims(store));
+  const appAccess = createAppAccess(groups);
   const ceremonies = instrumentCeremonies(
     createPasskeyCeremonies({
       rpId: config.rpId,
@@ -106,6 +113,9 @@ export async function createApp(
       store,
       keys: material,
       accounts,
+      resolveClaims,
+      appAccess,
+      audit,
       renderer,
       logger,
     });

@@ -13,7 +13,8 @@ import { maskIp } from './maskIp.js';
 const SCOPE_WORDS: Record<string, string> = {
   openid: 'Know who you are when you sign in',
   email: 'See your email address',
-  profile: 'See your name',
+  profile: 'See your profile',
+  groups: 'See your groups',
   offline_access: 'Stay connected when you are not using it',
 };
 

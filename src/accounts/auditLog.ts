@@ -14,7 +14,9 @@ export type AuditType =
   | 'admin_action'
   | 'passkey_renamed'
   | 'app_revoked'
-  | 'signed_out_everywhere';
+  | 'signed_out_everywhere'
+  | 'access_refused'
+  | 'group_changed';
 
 /** What a caller records. Never holds secrets; `detail` is a short human-readable note. */
 export interface AuditInput {

@@ -1,10 +1,12 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
+import { GroupError } from '../groups/groupError.js';
 import { ClientInputError } from '../oidc/clientRegistry.js';
 import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';
 import { backupCommands } from './backupCommands.js';
 import { clientCommands } from './clientCommands.js';
+import { groupCommands } from './groupCommands.js';
 import { keysCommands } from './keysCommands.js';
 import { createOutput } from './output.js';
 import { userCommands } from './userCommands.js';
@@ -37,6 +39,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
     const known =
       err instanceof CommandFailure ||
       err instanceof ClientInputError ||
+      err instanceof GroupError ||
       err instanceof ConfigError;
     const message = known ? (err as Error).message : `unexpected error: ${(err as Error).message}`;
     if (json) console.error(JSON.stringify({ error: message }));
@@ -49,6 +52,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
 
 clientCommands(program, run);
 userCommands(program, run);
+groupCommands(program, run);
 keysCommands(program, run);
 backupCommands(program, run);
 

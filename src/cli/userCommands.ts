@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { createGroupAdmin } from '../admin/groupAdmin.js';
 import {
   createUserAdministration,
   UserAdminError,
@@ -54,12 +55,18 @@ function action(
   });
 }
 
-function describeUser({ account, passkeys, events }: UserDetails): string {
+function describeUser(
+  { account, passkeys, events }: UserDetails,
+  groups: string[],
+  claims: Record<string, unknown>,
+): string {
   const lines = [
     `${account.email}  (${account.name})`,
     `  id        ${account.id}`,
     `  created   ${account.createdAt}`,
     `  status    ${account.disabled ? 'DISABLED' : 'active'}`,
+    `  groups    ${groups.length ? groups.join(', ') : '(none)'}`,
+    ...Object.entries(claims).map(([k, v]) => `  claim     ${k} = ${JSON.stringify(v)}`),
     '',
     `Passkeys (${passkeys.length})`,
     table(passkeys as unknown as Record<string, unknown>[], [
@@ -111,11 +118,16 @@ export function userCommands(
 
   user
     .command('show <email>')
-    .description('show an account, its passkeys and recent activity')
+    .description('show an account, its groups, custom claims, passkeys and recent activity')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
+      action(run, async (admin, { out, store }) => {
         const details = await admin.show(email);
-        out.print(details, () => describeUser(details));
+        const groupAdmin = await createGroupAdmin(store);
+        const [groups, claims] = await Promise.all([
+          groupAdmin.groupsOf(email),
+          groupAdmin.userClaims(email),
+        ]);
+        out.print({ ...details, groups, claims }, () => describeUser(details, groups, claims));
       }),
     );
 

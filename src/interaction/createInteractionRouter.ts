@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { sameOriginOnly } from '../http/csrf.js';
+import { backToAppRoutes } from './backToAppRoutes.js';
 import { consentRoutes } from './consentRoutes.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { recoveryRoutes } from './recoveryRoutes.js';
@@ -13,6 +14,7 @@ export function createInteractionRouter(deps: InteractionDeps, origin: string): 
   signInRoutes(router, deps);
   signUpRoutes(router, deps);
   recoveryRoutes(router, deps);
+  backToAppRoutes(router, deps);
   consentRoutes(router, deps);
   return router;
 }

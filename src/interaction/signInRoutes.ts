@@ -1,12 +1,16 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
+import { Forbidden } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
+import { authenticationContext } from '../passkeys/authenticationContext.js';
 import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
+import { backBinding } from './backToAppRoutes.js';
 import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
+import { needsDeviceBound } from './passkeyRequirement.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
@@ -27,10 +31,13 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
   router.get('/interaction/:uid', async (ctx, next) => {
     const details = await loadInteraction(deps.provider, ctx);
     if (details.prompt.name !== 'login') return next();
+    const deviceBound = await needsDeviceBound(deps.provider, details);
     deps.renderer.page(ctx, 'signIn', {
       uid: details.uid,
       email: hintedEmail(details.params.login_hint),
       clientName: await clientName(deps.provider, details),
+      deviceBound,
+      ...(deviceBound ? { backCsrf: deps.csrf.token(backBinding(details.uid)) } : {}),
     });
   });
 
@@ -58,10 +65,13 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
             }
           : { credentials: fakeCredentials(deps.fakeSecret, email) };
     }
-    ctx.body = await deps.ceremonies.authenticationOptions({
+    const options = await deps.ceremonies.authenticationOptions({
       binding: binding(details.uid),
       ...(allow ? { allow } : {}),
     });
+    // A device-bound passkey lives on a security key (or this device): say so to the browser.
+    const deviceBound = await needsDeviceBound(deps.provider, details);
+    ctx.body = deviceBound ? { ...options, hints: ['security-key'] } : options;
   });
 
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
@@ -74,11 +84,33 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       response,
       origin: from,
     });
+    const clientId = String(details.params.client_id ?? '');
+    if (
+      authenticationContext(facts).acr !== 'phrh' &&
+      (await needsDeviceBound(deps.provider, details))
+    ) {
+      // Refused here, on the page, so the person can try a security key instead.
+      await deps.audit.record({
+        type: 'signin_failed',
+        accountId: account.id,
+        credentialId: credential.id,
+        clientId,
+        detail: 'synced passkey refused: the app accepts device-bound passkeys only',
+        ...from,
+      });
+      throw new Forbidden(
+        'passkey_not_device_bound',
+        `${await clientName(deps.provider, details)} accepts only a passkey that stays on one ` +
+          'device, such as a security key. The passkey you used is synced between devices ' +
+          '(for example through a password manager or your phone’s account), so it cannot be ' +
+          'used here. Try again with a security key, or go back to the app.',
+      );
+    }
     await deps.audit.record({
       type: 'signin',
       accountId: account.id,
       credentialId: credential.id,
-      clientId: String(details.params.client_id ?? ''),
+      clientId,
       ...from,
     });
     ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };

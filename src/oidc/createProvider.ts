@@ -1,5 +1,8 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { AuditLog } from '../accounts/auditLog.js';
+import type { AppAccess } from '../groups/appAccess.js';
+import type { ClaimResolver } from '../groups/resolveClaims.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
@@ -9,6 +12,8 @@ import { createFindAccount } from './findAccount.js';
 import { createInteractionPolicy } from './interactionPolicy.js';
 import type { KeyMaterial } from './keyMaterial.js';
 import { createLoadExistingGrant } from './loadExistingGrant.js';
+import { validateAccessMetadata } from './accessMetadata.js';
+import { releaseCustomClaims } from './releaseCustomClaims.js';
 
 export interface ProviderDeps {
   issuer: string;
@@ -17,6 +22,9 @@ export interface ProviderDeps {
   store: Store;
   keys: KeyMaterial;
   accounts: AccountRepository;
+  resolveClaims: ClaimResolver;
+  appAccess: AppAccess;
+  audit: AuditLog;
   renderer: Renderer;
   logger: Logger;
 }
@@ -34,18 +42,20 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const configuration: Configuration = {
     adapter: createAdapter(deps.store),
     clients: [],
-    findAccount: createFindAccount(deps.accounts),
+    findAccount: createFindAccount(deps),
     jwks: { keys: deps.keys.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
       keys: deps.keys.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'groups'],
     claims: {
       openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
       email: ['email', 'email_verified'],
+      // Custom claims travel with `profile` too (see releaseCustomClaims).
       profile: ['name'],
+      groups: ['groups'],
     },
     // Apps asked for email and name with a scope get them in the ID token too, not only from
     // userinfo: the common integration reads the ID token alone.
@@ -63,11 +73,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', 'allowed_groups', 'passkey_policy'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
         }
+        validateAccessMetadata(key, value);
       },
     },
     enabledJWA: {
@@ -101,7 +112,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       },
     },
     interactions: {
-      policy: createInteractionPolicy(),
+      policy: createInteractionPolicy(deps),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     loadExistingGrant: createLoadExistingGrant(grants),
@@ -141,6 +152,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
   );
   provider.proxy = deps.trustProxy;
+  releaseCustomClaims(provider);
   return provider;
 }
 
