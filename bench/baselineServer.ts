@@ -22,7 +22,7 @@ import { createCustomClaims } from '../src/groups/customClaims.js';
 import { createGroupRepository } from '../src/groups/groupRepository.js';
 import { createClaimResolver } from '../src/groups/resolveClaims.js';
 import { loadConfig } from '../src/config.js';
-import { createRenderer } from '../src/http/renderer.js';
+import { rendererFor } from '../src/http/renderer.js';
 import { createLogger } from '../src/log/createLogger.js';
 import { createProvider } from '../src/oidc/createProvider.js';
 import { loadKeyMaterial } from '../src/oidc/keyMaterial.js';
@@ -33,8 +33,8 @@ const logger = createLogger(config.logLevel);
 const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
 const keys = await loadKeyMaterial(store);
 const accounts = await createAccountRepository(store);
-const renderer = createRenderer({ rpName: config.rpName });
 const groups = await createGroupRepository(store);
+const renderer = rendererFor(config);
 const provider = await createProvider({
   issuer: config.issuer,
   secure: config.secure,

@@ -8,6 +8,13 @@ export class HttpError extends Error {
   readonly expose: boolean;
   /** Extra response headers, e.g. `Retry-After`. */
   headers: Record<string, string> = {};
+  /**
+   * The catalogue message shown to people is `errors.<key>` (default: the code), in their
+   * language; `message` stays the English text for logs and a fallback.
+   */
+  key: string | undefined;
+  /** Values the catalogue message interpolates, e.g. `{ seconds: 30 }`. */
+  params: Record<string, unknown> = {};
 
   constructor(
     readonly status: number,
@@ -18,6 +25,13 @@ export class HttpError extends Error {
   ) {
     super(message);
     this.expose = status < 500;
+  }
+
+  /** Shows `errors.<key>` (with `params`) instead of `errors.<code>`; returns this error. */
+  withMessage(key: string | undefined, params: Record<string, unknown> = {}): this {
+    this.key = key;
+    this.params = params;
+    return this;
   }
 }
 
@@ -53,6 +67,7 @@ export class PayloadTooLarge extends HttpError {
 export class UnsupportedMediaType extends HttpError {
   constructor(expected: string) {
     super(415, 'unsupported_media_type', `Send the request as ${expected}.`);
+    this.params = { expected };
   }
 }
 
@@ -60,7 +75,9 @@ export class UnsupportedMediaType extends HttpError {
 export class TooManyRequests extends HttpError {
   constructor(retryAfterSeconds: number) {
     super(429, 'rate_limited', 'Too many attempts. Wait a moment and try again.');
-    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    this.headers['Retry-After'] = String(seconds);
+    this.params = { seconds };
   }
 }
 

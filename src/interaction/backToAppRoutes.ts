@@ -1,18 +1,36 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
+import { clientName } from '../http/clientName.js';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { APP_ACCESS_PROMPT } from '../oidc/interactionPolicy.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction } from './loadInteraction.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 import { needsDeviceBound } from './passkeyRequirement.js';
 
 /** The CSRF binding of the "Back to {app}" forms of one interaction. */
 export const backBinding = (uid: string) => `back:${uid}`;
 
+/** The "No access" page (SPEC.md §11) for a person outside an app's allowed groups. */
+export async function noAccessPage(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  const account = details.session ? await deps.accounts.get(details.session.accountId) : undefined;
+  ctx.status = 403;
+  deps.renderer.page(ctx, 'noAccess', {
+    uid: details.uid,
+    csrf: deps.csrf.token(backBinding(details.uid)),
+    clientName: await clientName(deps.provider, details),
+    email: account?.email,
+  });
+}
+
 /**
- * The "No access" page (SPEC.md §11) for a person outside an app's allowed groups, and the
- * "Back to {app}" button of that page and of a sign-in that needs a device-bound passkey. The
+ * The "Back to {app}" button of the "No access" page and of a sign-in that needs a
+ * device-bound passkey. The
  * server decides the error the app receives from where the interaction stands: `access_denied`
  * for no access, `unmet_authentication_requirements` for the passkey policy. Nothing is issued.
  */
@@ -50,7 +68,7 @@ export function backToAppRoutes(router: Router, deps: InteractionDeps): void {
         error_description: 'this app requires a device-bound passkey with user verification',
       };
     } else {
-      throw new BadRequest('not_refused', 'There is nothing to go back from. Continue signing in.');
+      throw new BadRequest('not_refused', 'nothing to go back from at this step');
     }
     const to = await deps.provider.interactionResult(ctx.req, ctx.res, result, {
       mergeWithLastSubmission: false,

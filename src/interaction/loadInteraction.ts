@@ -22,6 +22,8 @@ export async function loadInteraction(
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();
+  // The app's preferred languages choose this interaction's pages (src/i18n/requestLocale.ts).
+  ctx.state.uiLocales = details.params.ui_locales;
   return details;
 }
 
@@ -48,16 +50,4 @@ export async function loadLoginInteraction(
     );
   }
   return details;
-}
-
-/** The client's display name for pages (falls back to its id). */
-export async function clientName(provider: Provider, details: InteractionDetails): Promise<string> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  return client?.clientName ?? clientId;
-}
-
-/** The request's origin facts recorded in audit events. */
-export function requestOrigin(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('User-Agent').slice(0, 256) };
 }

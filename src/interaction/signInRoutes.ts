@@ -1,16 +1,18 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
-import { Forbidden } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
-import { authenticationContext } from '../passkeys/authenticationContext.js';
-import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
+import { fakeCredentials } from '../passkeys/fakeCredentials.js';
+import { listedTransports } from '../passkeys/listedTransports.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
+import { clientName } from '../http/clientName.js';
+import { requestOrigin } from '../http/requestOrigin.js';
 import { backBinding } from './backToAppRoutes.js';
-import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
-import { needsDeviceBound } from './passkeyRequirement.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
+import { needsDeviceBound, refuseUnmetPasskeyPolicy } from './passkeyRequirement.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
@@ -21,25 +23,28 @@ function hintedEmail(hint: unknown): string {
   return parsed.success ? parsed.data : '';
 }
 
+/** Renders the sign-in page for an interaction at the login prompt. */
+export async function signInPage(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  const deviceBound = await needsDeviceBound(deps.provider, details);
+  deps.renderer.page(ctx, 'signIn', {
+    uid: details.uid,
+    email: hintedEmail(details.params.login_hint),
+    clientName: await clientName(deps.provider, details),
+    deviceBound,
+    ...(deviceBound ? { backCsrf: deps.csrf.token(backBinding(details.uid)) } : {}),
+  });
+}
+
 /**
- * The sign-in page and its two JSON calls: options (discoverable, or email-first with the
- * account's credentials or a deterministic fake list) and verify (assertion → login result).
+ * The sign-in page's two JSON calls: options (discoverable, or email-first with the account's
+ * credentials or a deterministic fake list) and verify (assertion → login result).
  */
 export function signInRoutes(router: Router, deps: InteractionDeps): void {
   const binding = (uid: string) => `interaction:${uid}`;
-
-  router.get('/interaction/:uid', async (ctx, next) => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'login') return next();
-    const deviceBound = await needsDeviceBound(deps.provider, details);
-    deps.renderer.page(ctx, 'signIn', {
-      uid: details.uid,
-      email: hintedEmail(details.params.login_hint),
-      clientName: await clientName(deps.provider, details),
-      deviceBound,
-      ...(deviceBound ? { backCsrf: deps.csrf.token(backBinding(details.uid)) } : {}),
-    });
-  });
 
   router.post('/interaction/:uid/passkey/options', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
@@ -76,6 +81,17 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
 
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
+    if (details.result?.login) {
+      // A second ceremony on the same page (autofill and the button) finished after the
+      // first: nobody is signed in twice, and the page is told where the first one continues.
+      ctx.status = 409;
+      ctx.body = {
+        error: 'already_signed_in',
+        error_description: 'You are already signed in. Continuing to the app…',
+        redirectTo: details.returnTo,
+      };
+      return;
+    }
     const { response } = await readBody(ctx, 'json', verifyBody);
     await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
     const from = requestOrigin(ctx);
@@ -84,33 +100,12 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       response,
       origin: from,
     });
-    const clientId = String(details.params.client_id ?? '');
-    if (
-      authenticationContext(facts).acr !== 'phrh' &&
-      (await needsDeviceBound(deps.provider, details))
-    ) {
-      // Refused here, on the page, so the person can try a security key instead.
-      await deps.audit.record({
-        type: 'signin_failed',
-        accountId: account.id,
-        credentialId: credential.id,
-        clientId,
-        detail: 'synced passkey refused: the app accepts device-bound passkeys only',
-        ...from,
-      });
-      throw new Forbidden(
-        'passkey_not_device_bound',
-        `${await clientName(deps.provider, details)} accepts only a passkey that stays on one ` +
-          'device, such as a security key. The passkey you used is synced between devices ' +
-          '(for example through a password manager or your phone’s account), so it cannot be ' +
-          'used here. Try again with a security key, or go back to the app.',
-      );
-    }
+    await refuseUnmetPasskeyPolicy(deps, details, { account, credential, facts, from });
     await deps.audit.record({
       type: 'signin',
       accountId: account.id,
       credentialId: credential.id,
-      clientId,
+      clientId: String(details.params.client_id ?? ''),
       ...from,
     });
     ctx.body = { redirectTo: await finishLogin(deps, ctx, details, account.id, facts) };

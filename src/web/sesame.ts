@@ -15,6 +15,18 @@ const body = document.body;
 const uid = body.dataset.uid ?? '';
 const errorBox = document.getElementById('error');
 
+/** The page's messages (`script.*` in locales/), rendered by the server in its language. */
+const messages = JSON.parse(document.getElementById('messages')?.textContent || '{}') as Record<
+  string,
+  string
+>;
+
+/** The message `key` (`script.name`) with `{{value}}` placeholders filled in. */
+function t(key: string, params: Record<string, string> = {}): string {
+  const text = messages[key.replace(/^script\./, '')] ?? key;
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, name: string) => params[name] ?? '');
+}
+
 function showError(message: string): void {
   if (!errorBox) return;
   errorBox.textContent = message;
@@ -31,22 +43,26 @@ async function post<T>(path: string, payload: unknown): Promise<T> {
   const res = await fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    // Errors come back in the page's language, even when ui_locales chose it.
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      'Accept-Language': document.documentElement.lang || 'en',
+    },
     body: JSON.stringify(payload),
   });
   const data = (await res.json().catch(() => ({}))) as { error_description?: string };
-  if (!res.ok) throw new Error(data.error_description ?? 'Something went wrong. Please try again.');
+  if (!res.ok) throw new Error(data.error_description ?? t('script.genericError'));
   return data as T;
 }
 
 /** Words for the errors the WebAuthn API throws. */
 function ceremonyMessage(err: unknown): string {
   const e = err as { name?: string; message?: string };
-  if (e.name === 'NotAllowedError')
-    return 'The passkey request was cancelled or timed out. Please try again.';
-  if (e.name === 'InvalidStateError') return 'This device already has a passkey for this account.';
-  if (e.name === 'SecurityError') return 'Passkeys cannot be used on this address.';
-  return e.message ?? 'Something went wrong. Please try again.';
+  if (e.name === 'NotAllowedError') return t('script.cancelled');
+  if (e.name === 'InvalidStateError') return t('script.alreadyRegistered');
+  if (e.name === 'SecurityError') return t('script.insecure');
+  return e.message ?? t('script.genericError');
 }
 
 /** Runs `task` with the buttons of `scope` disabled and errors shown in words. */
@@ -118,13 +134,13 @@ function setUpSignIn(): void {
   const email = document.getElementById('email') as HTMLInputElement | null;
   const button = document.getElementById('passkey-button');
   if (!browserSupportsWebAuthn()) {
-    showError('This browser does not support passkeys. Try an up-to-date browser.');
+    showError(t('script.unsupported'));
     return;
   }
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = email?.value.trim() ?? '';
-    if (!value) return showError('Enter your email address, or use “Sign in with a passkey”.');
+    if (!value) return showError(t('script.enterEmail'));
     WebAuthnAbortService.cancelCeremony();
     void busy(document, () => signIn(value));
   });
@@ -141,7 +157,7 @@ function setUpSignUpCode(): void {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = code?.value.replace(/\s+/g, '') ?? '';
-    if (!/^\d{6}$/.test(value)) return showError('Enter the 6-digit code from the email.');
+    if (!/^\d{6}$/.test(value)) return showError(t('script.enterCode'));
     void busy(form, () =>
       ceremony({
         kind: 'registration',
@@ -162,7 +178,7 @@ function setUpRecoveryLink(): void {
   const token = form?.dataset.token ?? '';
   const verifyPath = form?.dataset.verify ?? '/recovery/verify';
   if (!browserSupportsWebAuthn()) {
-    showError('This browser does not support passkeys. Try an up-to-date browser.');
+    showError(t('script.unsupported'));
     return;
   }
   form?.addEventListener('submit', (event) => {
@@ -214,7 +230,7 @@ function setUpAccount(): void {
   });
   for (const form of document.querySelectorAll<HTMLFormElement>('form[data-confirm]')) {
     form.addEventListener('submit', (event) => {
-      if (!window.confirm(form.dataset.confirm ?? 'Are you sure?')) event.preventDefault();
+      if (!window.confirm(form.dataset.confirm ?? t('script.areYouSure'))) event.preventDefault();
     });
   }
 }
