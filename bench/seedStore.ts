@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createAccountRepository, newAccountId } from '../src/accounts/accountRepository.js';
-import { createClientRegistry } from '../src/oidc/clientRegistry.js';
+import { createAuditLog } from '../src/accounts/auditLog.js';
+import { adminActionRecorder } from '../src/admin/adminAudit.js';
+import { createClientAdmin } from '../src/admin/clientAdmin.js';
 import { createCredentialRepository } from '../src/passkeys/credentialRepository.js';
 import type { Store } from '../src/store/collection.js';
 import { SoftAuthenticator } from '../test/support/softAuthenticator.js';
@@ -34,12 +36,15 @@ export async function seedStore(
   store: Store,
   options: { issuer: string; accounts: number; users: number },
 ): Promise<{ client: BenchClient; users: VirtualUser[] }> {
-  const registry = await createClientRegistry(store);
-  const added = await registry.add({
-    name: 'Bench App',
-    redirectUris: [REDIRECT_URI],
-    firstParty: true,
-  });
+  const clients = await createClientAdmin(store, adminActionRecorder(await createAuditLog(store)));
+  const added = await clients.add(
+    { kind: 'cli' },
+    {
+      name: 'Bench App',
+      redirectUris: [REDIRECT_URI],
+      firstParty: true,
+    },
+  );
   if (!added.client_secret) throw new Error('expected a confidential client');
   const accounts = await createAccountRepository(store);
   const credentials = await createCredentialRepository(store);

@@ -4,11 +4,13 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
+import { signOutEverywhere } from './account/signOutEverywhere.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
+import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createCsrf } from './http/csrf.js';
@@ -57,6 +59,8 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** The operator rules behind the console, the admin API and the CLI. */
+  admin: AdminService;
 }
 
 /**
@@ -148,6 +152,16 @@ export async function createApp(
     config.origin,
   );
   await ensureAccountClient(store, { issuer: config.issuer, rpName: config.rpName });
+  const admin = await createAdminService({
+    store,
+    issuer: config.issuer,
+    rpName: config.rpName,
+    mailer,
+    renderer,
+    // Disabling from the console also tells apps with back-channel logout at once.
+    endSessions: (accountId) =>
+      signOutEverywhere({ store, provider: providers.current, logger }, accountId),
+  });
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -228,5 +242,6 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    admin,
   };
 }

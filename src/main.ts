@@ -63,7 +63,12 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
       'BENCH_RATE_LIMIT_MULTIPLIER is set: rate limits are loosened (benchmarks only)',
     );
   const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
-  const { app, keyWatcher } = await createApp(cfg, { store, logger: log, limits });
+  const { app, keyWatcher, admin } = await createApp(cfg, { store, logger: log, limits });
+  const { logStartupHints } = await import('./admin/startupHints.js');
+  if (!cluster.isWorker || cluster.worker?.id === 1)
+    await logStartupHints(admin, log, cfg.issuer).catch((err: unknown) =>
+      log.warn({ err }, 'could not check for administrators and apps'),
+    );
   const server: Server = app.listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });

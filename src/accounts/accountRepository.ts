@@ -8,6 +8,8 @@ export interface Account extends Doc {
   emailVerified: true;
   createdAt: number;
   disabled?: boolean;
+  /** May use the administration console and API (granted only by `sesame user promote`). */
+  admin?: boolean;
 }
 
 /** Accounts by id and by normalised email (unique). */

@@ -15,13 +15,16 @@ export type AuditType =
   | 'passkey_renamed'
   | 'app_revoked'
   | 'signed_out_everywhere'
-  | 'access_refused'
-  | 'group_changed';
+  | 'api_token_used'
+  | 'access_refused';
 
 /** What a caller records. Never holds secrets; `detail` is a short human-readable note. */
 export interface AuditInput {
   type: AuditType;
-  accountId: string;
+  /** The person the event is about; absent for changes to apps, groups or API tokens. */
+  accountId?: string;
+  /** Who made an administrative change: `cli`, `admin:<accountId>` or `token:<tokenId>`. */
+  actor?: string;
   ip?: string;
   userAgent?: string;
   clientId?: string;
@@ -40,18 +43,42 @@ export interface RequestOrigin {
   userAgent?: string;
 }
 
+/** Which events {@link AuditLog.list} returns: all of them, or those matching every given field. */
+export interface AuditFilter {
+  accountId?: string;
+  clientId?: string;
+  type?: AuditType;
+}
+
 export interface AuditLog {
   record(event: AuditInput): Promise<void>;
   /** Newest first. */
   forAccount(accountId: string, limit?: number): Promise<AuditEvent[]>;
+  /** A page of the events matching `filter`, newest first, and how many match in all. */
+  list(
+    filter: AuditFilter,
+    page: { offset: number; limit: number },
+  ): Promise<{ events: AuditEvent[]; total: number }>;
 }
 
 /** Audit events kept for a year. */
 const RETENTION_MS = 365 * 24 * 3600 * 1000;
 
-/** Opens the `audit_events` collection (indexed by `accountId`). */
+/** Opens the `audit_events` collection (indexed by `accountId`, `clientId` and `type`). */
 export async function createAuditLog(store: Store): Promise<AuditLog> {
-  const col = await store.collection<AuditEvent>({ name: 'audit_events', indexed: ['accountId'] });
+  const col = await store.collection<AuditEvent>({
+    name: 'audit_events',
+    indexed: ['accountId', 'clientId', 'type'],
+  });
+  /** The narrowest index lookup for the filter; ids sort by time, so id order is time order. */
+  const candidates = async (filter: AuditFilter): Promise<AuditEvent[]> => {
+    if (filter.accountId) return col.list('accountId', filter.accountId);
+    if (filter.clientId) return col.list('clientId', filter.clientId);
+    if (filter.type) return col.list('type', filter.type);
+    const out: AuditEvent[] = [];
+    for await (const e of col.all()) out.push(e);
+    return out;
+  };
   return {
     async record(event) {
       const at = Date.now();
@@ -61,6 +88,19 @@ export async function createAuditLog(store: Store): Promise<AuditLog> {
     async forAccount(accountId, limit = 50) {
       const events = await col.list('accountId', accountId);
       return events.sort((a, b) => b.at - a.at).slice(0, limit);
+    },
+    async list(filter, page) {
+      const matching = (await candidates(filter)).filter(
+        (e) =>
+          (!filter.accountId || e.accountId === filter.accountId) &&
+          (!filter.clientId || e.clientId === filter.clientId) &&
+          (!filter.type || e.type === filter.type),
+      );
+      matching.sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : -1));
+      return {
+        events: matching.slice(page.offset, page.offset + page.limit),
+        total: matching.length,
+      };
     },
   };
 }

@@ -1,5 +1,3 @@
 /** Who performs an administrative change; every change is audited with it. */
 export type Actor =
-  | { kind: 'cli' }
-  | { kind: 'admin'; accountId: string }
-  | { kind: 'token'; tokenId: string };
+  { kind: 'cli' } | { kind: 'admin'; accountId: string } | { kind: 'token'; tokenId: string };

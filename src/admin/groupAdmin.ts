@@ -1,13 +1,13 @@
 import { createAccountRepository, type Account } from '../accounts/accountRepository.js';
-import { createAuditLog } from '../accounts/auditLog.js';
 import { emailSchema } from '../accounts/normalizeEmail.js';
-import { createAppGroupLinks, type LinkedApp } from '../groups/appGroupLinks.js';
+import { createAppGroupLinks, type LinkedApp } from './appGroupLinks.js';
 import { createCustomClaims } from '../groups/customClaims.js';
 import { GroupError } from '../groups/groupError.js';
 import { checkGroupName } from '../groups/groupName.js';
 import { createGroupRepository, type Group } from '../groups/groupRepository.js';
 import type { Store } from '../store/collection.js';
 import type { Actor } from './actor.js';
+import type { RecordAdminAction } from './adminAudit.js';
 
 /** A group as every face shows it (SPEC.md §10): its name and its members' emails. */
 export interface GroupView {
@@ -42,21 +42,16 @@ export interface GroupAdmin {
   userClaims(email: string): Promise<Record<string, unknown>>;
 }
 
-/** Who acted, in the audit trail. */
-function actorLabel(actor: Actor): string {
-  if (actor.kind === 'cli') return 'sesame CLI';
-  if (actor.kind === 'admin') return `admin ${actor.accountId}`;
-  return `API token ${actor.tokenId}`;
-}
-
-/** Builds the group operations over the store. */
-export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
-  const [accounts, groups, claims, links, audit] = await Promise.all([
+/** Builds the group operations over the store; `record` audits each change with its actor. */
+export async function createGroupAdmin(
+  store: Store,
+  record: RecordAdminAction,
+): Promise<GroupAdmin> {
+  const [accounts, groups, claims, links] = await Promise.all([
     createAccountRepository(store),
     createGroupRepository(store),
     createCustomClaims(store),
     createAppGroupLinks(store),
-    createAuditLog(store),
   ]);
 
   const findGroup = async (name: string): Promise<Group> => {
@@ -78,13 +73,8 @@ export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
     const members = found.filter((a): a is Account => a !== undefined).map((a) => a.email);
     return { name: group.name, members };
   };
-  const record = (actor: Actor, detail: string, accountId?: string) =>
-    audit.record({
-      type: 'group_changed',
-      accountId: accountId ?? (actor.kind === 'admin' ? actor.accountId : ''),
-      detail,
-      userAgent: actorLabel(actor),
-    });
+  const audit = (actor: Actor, detail: string, accountId?: string) =>
+    record(actor, accountId ? { accountId, detail } : { detail });
 
   return {
     async list() {
@@ -102,7 +92,7 @@ export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
     async create(actor, name) {
       const group = await groups.create(checkGroupName(name));
       if (!group) throw new GroupError('exists', `a group named ${name} already exists`);
-      await record(actor, `group ${name} created`);
+      await audit(actor, `group ${name} created`);
       return { name, members: [] };
     },
     async remove(actor, name) {
@@ -122,14 +112,14 @@ export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
       const changed = await links.drop(group.name);
       await groups.delete(group);
       await claims.forget(`group:${group.id}`);
-      await record(actor, `group ${name} removed (and from ${changed.length} app(s))`);
+      await audit(actor, `group ${name} removed (and from ${changed.length} app(s))`);
       return { name, apps: changed };
     },
     async addMember(actor, name, email) {
       const group = await findGroup(name);
       const account = await findAccount(email);
       if (await groups.addMember(group, account.id))
-        await record(actor, `added to group ${name}`, account.id);
+        await audit(actor, `added to group ${name}`, account.id);
       return view(group);
     },
     async removeMember(actor, name, email) {
@@ -137,7 +127,7 @@ export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
       const account = await findAccount(email);
       if (!(await groups.removeMember(group, account.id)))
         throw new GroupError('not_found', `${account.email} is not a member of ${name}`);
-      await record(actor, `removed from group ${name}`, account.id);
+      await audit(actor, `removed from group ${name}`, account.id);
       return view(group);
     },
     async groupsOf(email) {
@@ -147,24 +137,24 @@ export async function createGroupAdmin(store: Store): Promise<GroupAdmin> {
     async setGroupClaim(actor, name, claim, value) {
       const group = await findGroup(name);
       await claims.set(`group:${group.id}`, claim, value);
-      await record(actor, `claim ${claim} set on group ${name}`);
+      await audit(actor, `claim ${claim} set on group ${name}`);
     },
     async unsetGroupClaim(actor, name, claim) {
       const group = await findGroup(name);
       if (!(await claims.unset(`group:${group.id}`, claim)))
         throw new GroupError('not_found', `group ${name} has no claim ${claim}`);
-      await record(actor, `claim ${claim} removed from group ${name}`);
+      await audit(actor, `claim ${claim} removed from group ${name}`);
     },
     async setUserClaim(actor, email, claim, value) {
       const account = await findAccount(email);
       await claims.set(`account:${account.id}`, claim, value);
-      await record(actor, `claim ${claim} set`, account.id);
+      await audit(actor, `claim ${claim} set`, account.id);
     },
     async unsetUserClaim(actor, email, claim) {
       const account = await findAccount(email);
       if (!(await claims.unset(`account:${account.id}`, claim)))
         throw new GroupError('not_found', `${account.email} has no claim ${claim}`);
-      await record(actor, `claim ${claim} removed`, account.id);
+      await audit(actor, `claim ${claim} removed`, account.id);
     },
     async userClaims(email) {
       const account = await findAccount(email);

@@ -1,16 +1,15 @@
 import type { Command } from 'commander';
-import { createGroupAdmin, type GroupAdmin, type GroupDetails } from '../admin/groupAdmin.js';
+import type { GroupAdmin, GroupDetails } from '../admin/groupAdmin.js';
 import { parseClaimValue } from '../groups/customClaims.js';
+import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
 type Run = (task: (cli: CliContext) => Promise<void>) => Promise<void>;
 
-const CLI = { kind: 'cli' } as const;
-
-/** Runs a group operation; a refused one (GroupError) ends with its message via `run`. */
+/** Runs a group operation through the admin service; a refusal ends with its message. */
 function action(run: Run, task: (admin: GroupAdmin, cli: CliContext) => Promise<void>) {
-  return run(async (cli) => task(await createGroupAdmin(cli.store), cli));
+  return withAdmin(run, (admin, cli) => task(admin.groups, cli));
 }
 
 function describeGroup(g: GroupDetails): string {

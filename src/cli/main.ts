@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { GroupError } from '../groups/groupError.js';
-import { ClientInputError } from '../oidc/clientRegistry.js';
+import { HttpError } from '../http/errors.js';
 import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';
 import { backupCommands } from './backupCommands.js';
@@ -9,6 +8,7 @@ import { clientCommands } from './clientCommands.js';
 import { groupCommands } from './groupCommands.js';
 import { keysCommands } from './keysCommands.js';
 import { createOutput } from './output.js';
+import { tokenCommands } from './tokenCommands.js';
 import { userCommands } from './userCommands.js';
 
 /**
@@ -38,8 +38,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
   } catch (err) {
     const known =
       err instanceof CommandFailure ||
-      err instanceof ClientInputError ||
-      err instanceof GroupError ||
+      (err instanceof HttpError && err.expose) ||
       err instanceof ConfigError;
     const message = known ? (err as Error).message : `unexpected error: ${(err as Error).message}`;
     if (json) console.error(JSON.stringify({ error: message }));
@@ -53,6 +52,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
 clientCommands(program, run);
 userCommands(program, run);
 groupCommands(program, run);
+tokenCommands(program, run);
 keysCommands(program, run);
 backupCommands(program, run);
 

@@ -1,63 +1,11 @@
-import os from 'node:os';
 import type { Command } from 'commander';
-import { createGroupAdmin } from '../admin/groupAdmin.js';
-import {
-  createUserAdministration,
-  UserAdminError,
-  type UserAdministration,
-  type UserDetails,
-} from '../accounts/userAdministration.js';
-import { loadConfig } from '../config.js';
-import { rendererFor } from '../http/renderer.js';
-import { createLogger } from '../log/createLogger.js';
-import { createMailer } from '../mail/mailer.js';
+import type { UserDetails } from '../admin/peopleViews.js';
+import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
-/** Who runs the command, for the audit trail. */
-function actor(): string {
-  try {
-    return `sesame CLI (${os.userInfo().username}@${os.hostname()})`;
-  } catch {
-    return `sesame CLI (${os.hostname()})`;
-  }
-}
-
-/**
- * The services behind `sesame user …`, built from the same configuration as the server (ISSUER
- * for links, SMTP_URL and MAIL_FROM for notices). Log lines go to stderr, never into the output.
- */
-async function administration(cli: CliContext): Promise<UserAdministration> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel, process.stderr);
-  return createUserAdministration({
-    store: cli.store,
-    issuer: config.issuer,
-    rpName: config.rpName,
-    renderer: rendererFor(config),
-    mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
-    actor: actor(),
-  });
-}
-
-/** Runs an operator action; a refused one (unknown email…) ends with its message and exit 1. */
-function action(
-  run: (task: (cli: CliContext) => Promise<void>) => Promise<void>,
-  task: (admin: UserAdministration, cli: CliContext) => Promise<void>,
-): Promise<void> {
-  return run(async (cli) => {
-    try {
-      await task(await administration(cli), cli);
-    } catch (err) {
-      if (err instanceof UserAdminError) return cli.fail(err.message);
-      throw err;
-    }
-  });
-}
-
 function describeUser(
-  { account, passkeys, events }: UserDetails,
-  groups: string[],
+  { account, passkeys, groups, events }: UserDetails,
   claims: Record<string, unknown>,
 ): string {
   const lines = [
@@ -65,6 +13,7 @@ function describeUser(
     `  id        ${account.id}`,
     `  created   ${account.createdAt}`,
     `  status    ${account.disabled ? 'DISABLED' : 'active'}`,
+    `  role      ${account.admin ? 'admin' : 'user'}`,
     `  groups    ${groups.length ? groups.join(', ') : '(none)'}`,
     ...Object.entries(claims).map(([k, v]) => `  claim     ${k} = ${JSON.stringify(v)}`),
     '',
@@ -90,7 +39,7 @@ function describeUser(
   return lines.join('\n');
 }
 
-/** `sesame user list|show|disable|enable|recovery-link` (SPEC.md §3). */
+/** `sesame user list|show|disable|enable|promote|demote|recovery-link` (SPEC.md §3, §10). */
 export function userCommands(
   program: Command,
   run: (task: (cli: CliContext) => Promise<void>) => Promise<void>,
@@ -101,14 +50,15 @@ export function userCommands(
     .command('list')
     .description('list accounts')
     .action(() =>
-      action(run, async (admin, { out }) => {
-        const users = await admin.list();
+      withAdmin(run, async (admin, { out }) => {
+        const users = await admin.people.list();
         out.print(users, () =>
           table(users as unknown as Record<string, unknown>[], [
             'email',
             'name',
             'passkeys',
             'disabled',
+            'admin',
             'createdAt',
             'id',
           ]),
@@ -118,16 +68,12 @@ export function userCommands(
 
   user
     .command('show <email>')
-    .description('show an account, its groups, custom claims, passkeys and recent activity')
+    .description('show an account, its passkeys, groups, custom claims and recent activity')
     .action((email: string) =>
-      action(run, async (admin, { out, store }) => {
-        const details = await admin.show(email);
-        const groupAdmin = await createGroupAdmin(store);
-        const [groups, claims] = await Promise.all([
-          groupAdmin.groupsOf(email),
-          groupAdmin.userClaims(email),
-        ]);
-        out.print({ ...details, groups, claims }, () => describeUser(details, groups, claims));
+      withAdmin(run, async (admin, { out }) => {
+        const details = await admin.people.show({ email });
+        const claims = await admin.groups.userClaims(email);
+        out.print({ ...details, claims }, () => describeUser(details, claims));
       }),
     );
 
@@ -135,8 +81,8 @@ export function userCommands(
     .command('disable <email>')
     .description('disable an account; its sessions, grants and tokens end at once')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const { account, ended } = await admin.disable(email);
+      withAdmin(run, async (admin, { out }) => {
+        const { account, ended } = await admin.people.disable(CLI, { email });
         out.print(
           { ...account, ended },
           () =>
@@ -150,9 +96,29 @@ export function userCommands(
     .command('enable <email>')
     .description('enable a disabled account')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const account = await admin.enable(email);
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.enable(CLI, { email });
         out.print(account, () => `enabled ${account.email}`);
+      }),
+    );
+
+  user
+    .command('promote <email>')
+    .description('give the account the admin role (the console at /admin and its API)')
+    .action((email: string) =>
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.promote(CLI, { email });
+        out.print(account, () => `${account.email} is now an administrator`);
+      }),
+    );
+
+  user
+    .command('demote <email>')
+    .description('remove the admin role from the account')
+    .action((email: string) =>
+      withAdmin(run, async (admin, { out }) => {
+        const account = await admin.people.demote(CLI, { email });
+        out.print(account, () => `${account.email} is no longer an administrator`);
       }),
     );
 
@@ -160,8 +126,8 @@ export function userCommands(
     .command('recovery-link <email>')
     .description('print a one-time link (valid 24 h) that lets the person add a new passkey')
     .action((email: string) =>
-      action(run, async (admin, { out }) => {
-        const link = await admin.issueRecoveryLink(email);
+      withAdmin(run, async (admin, { out }) => {
+        const link = await admin.people.issueRecoveryLink(CLI, { email });
         out.print(
           link,
           () =>

@@ -1,13 +1,26 @@
-/** Why a group or claim operation was refused: the faces map it to an exit code or a status. */
+import { HttpError } from '../http/errors.js';
+
+/** Why a group or claim operation was refused. */
 export type GroupErrorKind = 'invalid' | 'not_found' | 'exists' | 'conflict';
 
-/** A refused group, membership or claim operation; the message says what is wrong in words. */
-export class GroupError extends Error {
+const STATUS: Record<GroupErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  exists: 409,
+  conflict: 409,
+};
+
+/**
+ * A refused group, membership or claim operation. An exposed {@link HttpError} (400, 404 or
+ * 409, code `group_<kind>`), so the CLI prints its message and the API answers with it; the
+ * message says what is wrong in words for the operator.
+ */
+export class GroupError extends HttpError {
   override readonly name = 'GroupError';
   constructor(
     readonly kind: GroupErrorKind,
     message: string,
   ) {
-    super(message);
+    super(STATUS[kind], `group_${kind}`, message);
   }
 }

@@ -73,6 +73,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
+      // Written by the admin service (src/admin/clientMetadata.ts); validated again as loaded.
       properties: ['first_party', 'allowed_groups', 'passkey_policy'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createAccountRepository } from '../../src/accounts/accountRepository.js';
-import { createClientRegistry } from '../../src/oidc/clientRegistry.js';
+import { registerClient } from '../support/registerClient.js';
 import { createCredentialRepository } from '../../src/passkeys/credentialRepository.js';
 import { sweepOrphanCredentials } from '../../src/passkeys/sweepOrphanCredentials.js';
 import { openStore } from '../../src/store/openStore.js';
@@ -70,9 +70,11 @@ async function startChild(port: number): Promise<ChildProcess> {
 
 test('SIGKILL during concurrent sign-ups leaves a consistent store', async () => {
   const setup = await openStore({ dataDir });
-  const client = await (
-    await createClientRegistry(setup)
-  ).add({ name: 'Crash', redirectUris: [REDIRECT], firstParty: true });
+  const client = await registerClient(setup, {
+    name: 'Crash',
+    redirectUris: [REDIRECT],
+    firstParty: true,
+  });
   await setup.close();
 
   const port = await freePort();

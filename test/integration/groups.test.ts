@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createAuditLog } from '../../src/accounts/auditLog.js';
+import { adminActionRecorder, type RecordAdminAction } from '../../src/admin/adminAudit.js';
+import { createClientAdmin } from '../../src/admin/clientAdmin.js';
 import { createGroupAdmin, type GroupAdmin } from '../../src/admin/groupAdmin.js';
-import { setClientAccess } from '../support/appAccess.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import {
@@ -21,12 +23,14 @@ let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
 let admin: GroupAdmin;
+let record: RecordAdminAction;
 
 beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url });
   rp = await connectRp(sesame, { name: 'Photo Album', redirectUris: [REDIRECT] });
-  admin = await createGroupAdmin(sesame.store);
+  record = adminActionRecorder(await createAuditLog(sesame.store));
+  admin = await createGroupAdmin(sesame.store, record);
 });
 afterAll(async () => {
   await sesame?.close();
@@ -40,10 +44,8 @@ const person = (email: string, scope = 'openid email profile groups') =>
   );
 
 /** An app restricted to `groups`, connected as an openid-client relying party. */
-async function restrictedApp(name: string, groups: string[]) {
-  const app = await connectRp(sesame, { name, redirectUris: [REDIRECT] });
-  await setClientAccess(sesame.store, app.client.client_id, { allowed_groups: groups });
-  return app;
+function restrictedApp(name: string, groups: string[]) {
+  return connectRp(sesame, { name, redirectUris: [REDIRECT], allowedGroups: groups });
 }
 
 /** Authorizes with an existing session; returns the page or the callback it ended at. */
@@ -219,7 +221,8 @@ describe('apps open only to some groups', () => {
     expect((await admin.show('temp')).apps.map((a) => a.client_id).sort()).toEqual(
       [both.client.client_id, only.client.client_id].sort(),
     );
-    await setClientAccess(sesame.store, only.client.client_id, { allowed_groups: ['keep'] });
+    const clients = await createClientAdmin(sesame.store, record);
+    await clients.update(CLI, only.client.client_id, { allowedGroups: ['keep'] });
     const removed = await admin.remove(CLI, 'temp');
     expect(removed.apps).toEqual([both.client.client_id]);
     const client = await sesame.sesame.provider.Client.find(both.client.client_id);

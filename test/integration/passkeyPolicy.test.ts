@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { setClientAccess } from '../support/appAccess.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import {
@@ -25,8 +24,11 @@ beforeAll(async () => {
   mail = await startMailCatcher();
   sesame = await startSesame({ SMTP_URL: mail.url });
   rp = await connectRp(sesame, { name: 'Photo Album', redirectUris: [REDIRECT] });
-  strict = await connectRp(sesame, { name: 'Admin Panel', redirectUris: [REDIRECT] });
-  await setClientAccess(sesame.store, strict.client.client_id, { passkey_policy: 'device-bound' });
+  strict = await connectRp(sesame, {
+    name: 'Admin Panel',
+    redirectUris: [REDIRECT],
+    passkeyPolicy: 'device-bound',
+  });
 });
 afterAll(async () => {
   await sesame?.close();

@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import {
-  createUserAdministration,
-  type UserAdministration,
-  type UserDetails,
-  type UserSummary,
-} from '../../src/accounts/userAdministration.js';
+import { createAdminService, type AdminService } from '../../src/admin/adminService.js';
+import type { UserDetails, UserSummary } from '../../src/admin/peopleViews.js';
 import { rendererFor } from '../../src/http/renderer.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import { createMailer } from '../../src/mail/mailer.js';
@@ -29,7 +25,8 @@ const DAY_MS = 24 * 3600 * 1000;
 let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
-let admin: UserAdministration;
+let service: AdminService;
+const CLI = { kind: 'cli' } as const;
 let cliEnv: Record<string, string>;
 
 beforeAll(async () => {
@@ -37,7 +34,7 @@ beforeAll(async () => {
   sesame = await startSesame({ SMTP_URL: mail.url });
   rp = await connectRp(sesame, { name: 'Tasks', redirectUris: [REDIRECT] });
   // Exactly what `sesame user …` builds, over the running server's store.
-  admin = await createUserAdministration({
+  service = await createAdminService({
     store: sesame.store,
     issuer: sesame.issuer,
     rpName: sesame.config.rpName,
@@ -47,7 +44,7 @@ beforeAll(async () => {
       from: sesame.config.mailFrom,
       logger: createLogger('silent'),
     }),
-    actor: 'test operator',
+    cliUser: 'test operator',
   });
   cliEnv = {
     DATA_DIR: sesame.dataDir,
@@ -82,7 +79,7 @@ describe('admin recovery link (`sesame user recovery-link`)', () => {
   test('the CLI’s function: a one-time link valid 24 h, a notice mail without the link, audited', async () => {
     const p = await person();
     const before = Date.now();
-    const issued = await admin.issueRecoveryLink(p.email.toUpperCase());
+    const issued = await service.people.issueRecoveryLink(CLI, { email: p.email.toUpperCase() });
     expect(issued.url.startsWith(`${sesame.issuer}/recovery?token=`)).toBe(true);
     expect(issued.notified).toBe(true);
     const expires = Date.parse(issued.expiresAt);
@@ -103,6 +100,7 @@ describe('admin recovery link (`sesame user recovery-link`)', () => {
     expect(events.find((e) => e.type === 'admin_action')).toMatchObject({
       detail: expect.stringContaining('recovery link issued'),
       userAgent: 'test operator',
+      actor: 'cli',
     });
 
     // It works once (no sign-in to finish: it was not asked for from a sign-in page)…
@@ -121,12 +119,14 @@ describe('admin recovery link (`sesame user recovery-link`)', () => {
   });
 
   test('refuses an unknown or a disabled account', async () => {
-    await expect(admin.issueRecoveryLink('nobody@example.com')).rejects.toThrow(
-      'no account with email nobody@example.com',
-    );
+    await expect(
+      service.people.issueRecoveryLink(CLI, { email: 'nobody@example.com' }),
+    ).rejects.toThrow('no account with email nobody@example.com');
     const p = await person();
-    await admin.disable(p.email);
-    await expect(admin.issueRecoveryLink(p.email)).rejects.toThrow(/disabled/);
+    await service.people.disable(CLI, { email: p.email });
+    await expect(service.people.issueRecoveryLink(CLI, { email: p.email })).rejects.toThrow(
+      /disabled/,
+    );
   });
 
   test('the real CLI (child process, --json) prints a link that works against the running server', async () => {
@@ -213,6 +213,7 @@ describe('user CLI: list, show, disable, enable (child process, --json)', () => 
       name: 'Pat User',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       disabled: false,
+      admin: false,
       passkeys: 1,
     });
 
@@ -245,7 +246,7 @@ describe('user CLI: list, show, disable, enable (child process, --json)', () => 
     expect(human.stdout).toContain('device-bound');
     expect(human.stdout).toContain('signup');
     const humanList = await runCli(['user', 'list'], cliEnv);
-    expect(humanList.stdout).toMatch(new RegExp(`${p.email}\\s+Pat User\\s+1\\s+false`));
+    expect(humanList.stdout).toMatch(new RegExp(`${p.email}\\s+Pat User\\s+1\\s+false\\s+false`));
   });
 
   test('an unknown or invalid email: non-zero exit, the reason on stderr, nothing on stdout', async () => {
@@ -264,9 +265,9 @@ describe('user CLI: list, show, disable, enable (child process, --json)', () => 
 
   test('admin actions are audited and shown by `user show`', async () => {
     const p = await person();
-    await admin.disable(p.email);
-    await admin.enable(p.email);
-    const details = await admin.show(p.email);
+    await service.people.disable(CLI, { email: p.email });
+    await service.people.enable(CLI, { email: p.email });
+    const details = await service.people.show({ email: p.email });
     const actions = details.events.filter((e) => e.type === 'admin_action').map((e) => e.detail);
     expect(actions).toHaveLength(2);
     expect(actions).toEqual(

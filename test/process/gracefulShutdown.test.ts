@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { createClientRegistry } from '../../src/oidc/clientRegistry.js';
+import { registerClient } from '../support/registerClient.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import {
@@ -82,9 +82,7 @@ afterAll(async () => {
 
 test('SIGTERM finishes the sign-up request in flight, refuses new connections, closes the store and exits 0', async () => {
   const store = await openSqliteStore(dataDir);
-  const client = await (
-    await createClientRegistry(store)
-  ).add({
+  const client = await registerClient(store, {
     name: 'Draining App',
     redirectUris: [REDIRECT],
     postLogoutRedirectUris: [],

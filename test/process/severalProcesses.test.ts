@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { createClientRegistry } from '../../src/oidc/clientRegistry.js';
+import { registerClient } from '../support/registerClient.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
@@ -29,9 +29,7 @@ let rp: RelyingParty;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(os.tmpdir(), 'sesame-two-'));
   const store = await openSqliteStore(dataDir);
-  client = await (
-    await createClientRegistry(store)
-  ).add({
+  client = await registerClient(store, {
     name: 'Balanced App',
     redirectUris: [REDIRECT],
     postLogoutRedirectUris: [],

@@ -8,9 +8,10 @@ import { createApp, type Sesame } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Limit, Limits } from '../../src/http/rateLimiter.js';
 import { createLogger } from '../../src/log/createLogger.js';
-import { createClientRegistry, type ClientInput } from '../../src/oidc/clientRegistry.js';
+import type { ClientInput } from '../../src/admin/clientMetadata.js';
 import type { Store } from '../../src/store/collection.js';
 import { openStore } from '../../src/store/openStore.js';
+import { registerClient } from './registerClient.js';
 
 const LOOSE: Limit = { max: 10_000, windowMs: 60_000 };
 /** Limits loose enough that tests of other features never meet them; rate-limit tests pass their own. */
@@ -73,7 +74,6 @@ export async function startSesame(
     ...(options.keyPollMs ? { keyPollMs: options.keyPollMs } : {}),
   });
   server.on('request', sesame.app.callback());
-  const registry = await createClientRegistry(store);
   return {
     issuer: config.issuer,
     localUrl: `http://127.0.0.1:${port}`,
@@ -82,7 +82,7 @@ export async function startSesame(
     sesame,
     dataDir,
     logLines,
-    registerClient: (input) => registry.add({ name: 'Test App', ...input }),
+    registerClient: (input) => registerClient(store, { name: 'Test App', ...input }),
     async close() {
       sesame.keyWatcher.stop();
       server.closeAllConnections();

@@ -1,6 +1,6 @@
 import type { Store } from '../store/collection.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
-import { allowedGroupsOf } from './appAccess.js';
+import { allowedGroupsOf } from '../groups/appAccess.js';
 
 /** An app that names a group among its allowed groups. */
 export interface LinkedApp {
