@@ -4,6 +4,7 @@ import type { InteractionResults } from 'oidc-provider';
 import { clientName } from '../http/clientName.js';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
+import { allowFormTargets } from '../http/securityHeaders.js';
 import { APP_ACCESS_PROMPT } from '../oidc/interactionPolicy.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
@@ -19,6 +20,7 @@ export async function noAccessPage(
   details: InteractionDetails,
 ): Promise<void> {
   const account = details.session ? await deps.accounts.get(details.session.accountId) : undefined;
+  await allowBackToApp(deps, ctx, details);
   ctx.status = 403;
   deps.renderer.page(ctx, 'noAccess', {
     uid: details.uid,
@@ -26,6 +28,16 @@ export async function noAccessPage(
     clientName: await clientName(deps.provider, details),
     email: account?.email,
   });
+}
+
+/** Lets the page's "Back to {app}" form end at the app's redirect URI (CSP `form-action`). */
+export async function allowBackToApp(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
+  allowFormTargets(ctx, client?.redirectUris ?? []);
 }
 
 /**

@@ -10,7 +10,7 @@ import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { clientName } from '../http/clientName.js';
 import { requestOrigin } from '../http/requestOrigin.js';
-import { backBinding } from './backToAppRoutes.js';
+import { allowBackToApp, backBinding } from './backToAppRoutes.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 import { needsDeviceBound, refuseUnmetPasskeyPolicy } from './passkeyRequirement.js';
 
@@ -30,6 +30,7 @@ export async function signInPage(
   details: InteractionDetails,
 ): Promise<void> {
   const deviceBound = await needsDeviceBound(deps.provider, details);
+  if (deviceBound) await allowBackToApp(deps, ctx, details);
   deps.renderer.page(ctx, 'signIn', {
     uid: details.uid,
     email: hintedEmail(details.params.login_hint),
