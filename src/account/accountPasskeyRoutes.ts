@@ -11,7 +11,7 @@ import {
 import { DuplicateKeyError } from '../store/collection.js';
 import type { AccountDeps } from './accountDeps.js';
 import { authenticatorName } from './authenticatorName.js';
-import { describeUserAgent } from './describeUserAgent.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { accountBinding, authorizeChange } from './loadAccountSession.js';
 
 const csrfBody = z.object({ _csrf: z.string().max(100) }).strict();

@@ -7,9 +7,9 @@ import {
   recoveryTokenSchema,
   type RecoveryToken,
 } from '../accounts/recoveryTokens.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { composeMail } from '../mail/composeMail.js';
 import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
@@ -132,7 +132,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       ...from,
     });
     const at = Date.now();
-    afterResponse(ctx, 'recovery notice mail', () =>
+    deps.tasks.afterResponse(ctx, 'recovery notice mail', () =>
       deps.mailer.send(
         composeMail(deps.renderer, {
           to: account.email,
@@ -142,7 +142,8 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
           model: {
             name: account.name,
             when: new Date(at).toUTCString(),
-            browser: from.userAgent || 'unknown',
+            // Sesame's own words for the browser, never the User-Agent text it was sent.
+            browser: describeUserAgent(from.userAgent) ?? 'an unrecognised browser',
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

@@ -73,6 +73,17 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
 
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
+    if (details.result?.login) {
+      // A second ceremony on the same page (autofill and the button) finished after the
+      // first: nobody is signed in twice, and the page is told where the first one continues.
+      ctx.status = 409;
+      ctx.body = {
+        error: 'already_signed_in',
+        error_description: 'You are already signed in. Continuing to the app…',
+        redirectTo: details.returnTo,
+      };
+      return;
+    }
     const { response } = await readBody(ctx, 'json', verifyBody);
     await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
     const from = requestOrigin(ctx);

@@ -1,5 +1,6 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { TrustProxy } from '../config.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
@@ -13,7 +14,7 @@ import { createLoadExistingGrant } from './loadExistingGrant.js';
 export interface ProviderDeps {
   issuer: string;
   secure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   store: Store;
   keys: KeyMaterial;
   accounts: AccountRepository;
@@ -90,7 +91,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       revocation: { enabled: true },
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none',
+        // Only the client a token was issued to may learn about it (Sesame registers no
+        // resource servers); everyone else, public clients included, gets `active: false`.
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
@@ -147,7 +151,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.on('server_error', (ctx, err) =>
     (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
   );
-  provider.proxy = deps.trustProxy;
+  // Forwarded headers from untrusted peers are removed before they get here (forwardedHeaders).
+  provider.proxy = deps.trustProxy !== false;
   return provider;
 }
 
