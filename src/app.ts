@@ -10,11 +10,14 @@ import { createAccountRepository, type AccountRepository } from './accounts/acco
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
+import { createAdminApi } from './admin/api/createAdminApi.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
+import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -61,6 +64,8 @@ export interface Sesame {
   metrics: Metrics;
   /** The operator rules behind the console, the admin API and the CLI. */
   admin: AdminService;
+  /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
+  tasks: BackgroundTasks;
 }
 
 /**
@@ -85,6 +90,7 @@ export async function createApp(
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
   const renderer = rendererFor(config);
+  const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -141,6 +147,7 @@ export async function createApp(
       recoveryTokens,
       audit,
       mailer,
+      tasks,
       renderer,
       csrf,
       limiter,
@@ -185,9 +192,8 @@ export async function createApp(
   );
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
-  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
-  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
+  app.proxy = config.trustProxy !== false;
   app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
@@ -197,6 +203,7 @@ export async function createApp(
       'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
     );
   }
+  app.use(forwardedHeaders(config.trustProxy, logger));
   app.use(requestLogger(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
@@ -207,6 +214,7 @@ export async function createApp(
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
+  app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   app.use(authorizationPost());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
@@ -243,5 +251,6 @@ export async function createApp(
     keyWatcher,
     metrics,
     admin,
+    tasks,
   };
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ACCOUNT_CLIENT_ID } from '../account/accountClient.js';
-import { NotFound } from '../http/errors.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { Store } from '../store/collection.js';
 import type { Actor } from './actor.js';
 import type { RecordAdminAction } from './adminAudit.js';
+import { notFound } from './adminErrors.js';
 import {
-  ClientInputError,
+  clientInputError,
   clientInputOf,
   clientMetadata,
   clientView,
@@ -57,7 +57,7 @@ export async function createClientAdmin(
   const col = await store.collection<OidcDoc>(oidcCollectionSpec('Client'));
   const load = async (clientId: string): Promise<OidcDoc> => {
     const doc = INTERNAL_CLIENTS.has(clientId) ? undefined : await col.get(clientId);
-    if (!doc) throw new NotFound('not_found', `no client with id ${clientId}`);
+    if (!doc) throw notFound(`no client with id ${clientId}`);
     return doc;
   };
   const payloadOf = (doc: OidcDoc) => doc.payload as Record<string, unknown>;
@@ -113,8 +113,7 @@ export async function createClientAdmin(
     },
     async remove(actor, clientId) {
       const doc = await load(clientId);
-      if (!(await col.delete(clientId)))
-        throw new NotFound('not_found', `no client with id ${clientId}`);
+      if (!(await col.delete(clientId))) throw notFound(`no client with id ${clientId}`);
       await record(actor, {
         clientId,
         detail: `app “${String(payloadOf(doc).client_name)}” removed`,
@@ -123,7 +122,7 @@ export async function createClientAdmin(
     async rotateSecret(actor, clientId) {
       const doc = await load(clientId);
       if (doc.payload.token_endpoint_auth_method === 'none')
-        throw new ClientInputError('this is a public client: it has no secret to rotate');
+        throw clientInputError('this is a public client: it has no secret to rotate');
       const secret = newSecret();
       await col.upsert({ ...doc, payload: { ...doc.payload, client_secret: secret } });
       await record(actor, { clientId, detail: 'client secret rotated' });

@@ -1,6 +1,6 @@
-import { BadRequest } from '../http/errors.js';
 import { GROUP_NAME } from '../groups/groupName.js';
 import type { PasskeyPolicy } from '../oidc/accessMetadata.js';
+import { invalidInput } from './adminErrors.js';
 import { redirectUriProblem } from '../oidc/validateRedirectUri.js';
 
 /** The device authorization grant (RFC 8628), for `client add --device`. */
@@ -40,18 +40,15 @@ export interface ClientView {
 }
 
 /** A 400 for client metadata (RFC 7591 `invalid_client_metadata`), naming the field. */
-export class ClientInputError extends BadRequest {
-  constructor(message: string) {
-    super('invalid_client_metadata', message);
-  }
-}
+export const clientInputError = (message: string) =>
+  invalidInput(message, 'invalid_client_metadata');
 
 const unique = (values: string[]) => [...new Set(values)];
 
 function checkUris(label: string, uris: string[]): void {
   for (const uri of uris) {
     const problem = redirectUriProblem(uri);
-    if (problem) throw new ClientInputError(`${label} ${JSON.stringify(uri)} ${problem}`);
+    if (problem) throw clientInputError(`${label} ${JSON.stringify(uri)} ${problem}`);
   }
 }
 
@@ -62,31 +59,29 @@ function checkUris(label: string, uris: string[]): void {
  */
 export function clientMetadata(input: ClientInput): Record<string, unknown> {
   const name = input.name.trim();
-  if (!name || name.length > 100) throw new ClientInputError('name must be 1 to 100 characters');
+  if (!name || name.length > 100) throw clientInputError('name must be 1 to 100 characters');
   const redirectUris = unique(input.redirectUris ?? []);
   const postLogout = unique(input.postLogoutRedirectUris ?? []);
   if (redirectUris.length === 0 && !input.device)
-    throw new ClientInputError(
-      'a redirect URI is required (at least one), unless it is a device app',
-    );
+    throw clientInputError('a redirect URI is required (at least one), unless it is a device app');
   checkUris('redirect URI', redirectUris);
   checkUris('post-logout redirect URI', postLogout);
   if (input.backchannelLogoutUri)
     checkUris('back-channel logout URI', [input.backchannelLogoutUri]);
   if (input.logoUri) {
     if (!URL.canParse(input.logoUri) || new URL(input.logoUri).protocol !== 'https:')
-      throw new ClientInputError(`logo URL ${JSON.stringify(input.logoUri)} must be an https URL`);
-    if (input.logoUri.length > 2000) throw new ClientInputError('logo URL is too long');
+      throw clientInputError(`logo URL ${JSON.stringify(input.logoUri)} must be an https URL`);
+    if (input.logoUri.length > 2000) throw clientInputError('logo URL is too long');
   }
   const groups = unique(input.allowedGroups ?? []);
   for (const g of groups)
     if (!GROUP_NAME.test(g))
-      throw new ClientInputError(
+      throw clientInputError(
         `allowed group ${JSON.stringify(g)} is not a group name (a-z, 0-9, ".", "_", "-"; up to 64)`,
       );
   const policy = input.passkeyPolicy ?? 'any';
   if (policy !== 'any' && policy !== 'device-bound')
-    throw new ClientInputError('passkey policy must be "any" or "device-bound"');
+    throw clientInputError('passkey policy must be "any" or "device-bound"');
   const browser = redirectUris.length > 0;
   const grantTypes = [
     ...(browser ? ['authorization_code'] : []),

@@ -6,13 +6,13 @@ import {
   recoveryUrl,
   type RecoveryTokens,
 } from '../accounts/recoveryTokens.js';
-import { BadRequest, NotFound } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { EndedSessions } from '../oidc/endAccountSessions.js';
 import type { CredentialRepository } from '../passkeys/credentialRepository.js';
 import type { Actor } from './actor.js';
+import { invalidInput, notFound } from './adminErrors.js';
 import type { RecordAdminAction } from './adminAudit.js';
 import {
   eventView,
@@ -66,6 +66,8 @@ export interface PeopleAdmin {
   ): Promise<{ email: string; url: string; expiresAt: string; notified: boolean }>;
   /** Whether any account holds the admin role. */
   anyAdmin(): Promise<boolean>;
+  /** The names of the groups the account belongs to. */
+  groupsOf(accountId: string): Promise<string[]>;
 }
 
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -76,23 +78,22 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
   const get = async (ref: PersonRef): Promise<Account> => {
     if ('email' in ref) {
       const parsed = emailSchema.safeParse(ref.email);
-      if (!parsed.success)
-        throw new BadRequest('invalid_request', `"${ref.email}" is not a valid email address`);
+      if (!parsed.success) throw invalidInput(`"${ref.email}" is not a valid email address`);
       const account = await accounts.findByEmail(parsed.data);
-      if (!account) throw new NotFound('not_found', `no account with email ${parsed.data}`);
+      if (!account) throw notFound(`no account with email ${parsed.data}`);
       return account;
     }
     const account = ACCOUNT_ID.test(ref.id) ? await accounts.get(ref.id) : undefined;
-    if (!account) throw new NotFound('not_found', `no account with id ${ref.id}`);
+    if (!account) throw notFound(`no account with id ${ref.id}`);
     return account;
   };
+  const groupsOf = async (accountId: string) => (deps.groupsOf ? deps.groupsOf(accountId) : []);
   const summary = async (account: Account) =>
     summaryOf(account, (await credentials.forAccount(account.id)).length);
   /** The console and API must not lock their own user out; the CLI may do anything. */
   const notSelf = (actor: Actor, account: Account, what: string) => {
     if (actor.kind === 'admin' && actor.accountId === account.id)
-      throw new BadRequest(
-        'invalid_request',
+      throw invalidInput(
         `You cannot ${what} your own account here; ask another administrator or use the CLI.`,
       );
   };
@@ -130,7 +131,7 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
       const [passkeys, events, groups] = await Promise.all([
         credentials.forAccount(account.id),
         deps.audit.forAccount(account.id, 20),
-        deps.groupsOf ? deps.groupsOf(account.id) : Promise.resolve([]),
+        groupsOf(account.id),
       ]);
       return {
         account: await summary(account),
@@ -176,10 +177,7 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
     async issueRecoveryLink(actor, ref) {
       const account = await get(ref);
       if (account.disabled)
-        throw new BadRequest(
-          'invalid_request',
-          `the account ${account.email} is disabled; enable it first`,
-        );
+        throw invalidInput(`the account ${account.email} is disabled; enable it first`);
       const { token, expiresAt } = await deps.recoveryTokens.issue({
         accountId: account.id,
         issuedBy: 'admin',
@@ -215,6 +213,7 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
         notified,
       };
     },
+    groupsOf,
     async anyAdmin() {
       for await (const account of accounts.all()) if (account.admin === true) return true;
       return false;

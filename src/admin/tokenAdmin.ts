@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AuditLog, RequestOrigin } from '../accounts/auditLog.js';
-import { BadRequest, NotFound } from '../http/errors.js';
 import type { Doc, Store } from '../store/collection.js';
 import type { Actor } from './actor.js';
+import { invalidInput, notFound } from './adminErrors.js';
 import { actorLabel, type RecordAdminAction } from './adminAudit.js';
 
 /** A stored API token: only the SHA-256 of its secret part is kept. */
@@ -69,7 +69,7 @@ export async function createTokenAdmin(
     async create(actor, rawName) {
       const name = rawName.trim();
       if (!name || name.length > 100 || CONTROL.test(name))
-        throw new BadRequest('invalid_request', 'the token name must be 1 to 100 characters');
+        throw invalidInput('the token name must be 1 to 100 characters');
       const id = randomBytes(8).toString('hex');
       const secret = randomBytes(32).toString('base64url');
       await col.insert({
@@ -88,7 +88,7 @@ export async function createTokenAdmin(
       return out.sort((a, b) => a.created.localeCompare(b.created));
     },
     async revoke(actor, id) {
-      if (!(await col.delete(id))) throw new NotFound('not_found', `no API token with id ${id}`);
+      if (!(await col.delete(id))) throw notFound(`no API token with id ${id}`);
       await uses.delete(id);
       await record(actor, { detail: `API token ${id} revoked` });
     },

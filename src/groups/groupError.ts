@@ -22,5 +22,7 @@ export class GroupError extends HttpError {
     message: string,
   ) {
     super(STATUS[kind], `group_${kind}`, message);
+    // Every face shows the operator the same sentence (as the admin service's own refusals do).
+    this.withMessage('invalid_field', { detail: message });
   }
 }

@@ -54,8 +54,12 @@ function toHttpError(caught: unknown): HttpError {
   return new HttpError(500, 'server_error', 'internal error');
 }
 
-/** JSON for fetch calls (they send JSON or ask for it), HTML for everything else. */
+/**
+ * JSON for fetch calls (they send JSON or ask for it) and for JSON APIs (which set
+ * `ctx.state.json`), HTML for everything else.
+ */
 export function wantsJson(ctx: Context): boolean {
+  if (ctx.state.json === true) return true;
   return Boolean(ctx.is('application/json')) || ctx.accepts('html', 'json') === 'json';
 }
 

@@ -42,6 +42,14 @@ export class BadRequest extends HttpError {
   }
 }
 
+/** 401: missing or wrong credentials (e.g. an admin API bearer token); carries `WWW-Authenticate`. */
+export class Unauthorized extends HttpError {
+  constructor(code: string, message: string) {
+    super(401, code, message);
+    this.headers['WWW-Authenticate'] = `Bearer error="${code}"`;
+  }
+}
+
 /** 403: the request is understood but refused (e.g. CSRF, disabled account). */
 export class Forbidden extends HttpError {
   constructor(code: string, message: string) {

@@ -3,6 +3,7 @@ import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { AppAccess } from '../groups/appAccess.js';
 import type { ClaimResolver } from '../groups/resolveClaims.js';
+import type { TrustProxy } from '../config.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
@@ -18,7 +19,7 @@ import { releaseCustomClaims } from './releaseCustomClaims.js';
 export interface ProviderDeps {
   issuer: string;
   secure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   store: Store;
   keys: KeyMaterial;
   accounts: AccountRepository;
@@ -158,7 +159,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.on('server_error', (ctx, err) =>
     (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
   );
-  provider.proxy = deps.trustProxy;
+  // Forwarded headers from untrusted peers are removed before they get here (forwardedHeaders).
+  provider.proxy = deps.trustProxy !== false;
   releaseCustomClaims(provider);
   return provider;
 }
