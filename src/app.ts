@@ -11,6 +11,7 @@ import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import { createAdminApi } from './admin/api/createAdminApi.js';
+import { createAdminConsole } from './admin/console/createAdminConsole.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
@@ -159,6 +160,7 @@ export async function createApp(
     endSessions: (accountId) =>
       signOutEverywhere({ store, provider: providers.current, logger }, accountId),
   });
+  const verifications = await createRecentVerifications(store);
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -174,7 +176,7 @@ export async function createApp(
       limiter,
       limits,
       logger,
-      verifications: await createRecentVerifications(store),
+      verifications,
       issuer: config.issuer,
       rpName: config.rpName,
     },
@@ -205,6 +207,8 @@ export async function createApp(
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
+  const adminConsole = { providers, accounts, admin, renderer, csrf, limiter, verifications };
+  app.use(createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin).routes());
   app.use(authorizationPost());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
