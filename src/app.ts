@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
-import { signOutEverywhere } from './account/signOutEverywhere.js';
+import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
@@ -16,6 +16,8 @@ import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
@@ -108,6 +110,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -121,6 +124,7 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
@@ -203,6 +207,7 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
@@ -210,6 +215,7 @@ export async function createApp(
   const adminConsole = { providers, accounts, admin, renderer, csrf, limiter, verifications };
   app.use(createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin).routes());
   app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

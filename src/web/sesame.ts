@@ -259,3 +259,17 @@ function setUpAdmin(): void {
 }
 
 if (document.getElementById('admin')) setUpAdmin();
+
+/** The server writes times in UTC; show them in the reader's own time zone and language. */
+function showLocalTimes(): void {
+  const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  for (const el of document.querySelectorAll<HTMLTimeElement>('time[datetime]')) {
+    const date = new Date(el.dateTime);
+    if (!Number.isNaN(date.getTime())) el.textContent = format.format(date);
+  }
+}
+
+showLocalTimes();
