@@ -4,17 +4,20 @@ import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
-import { signOutEverywhere } from './account/signOutEverywhere.js';
+import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import { createAdminApi } from './admin/api/createAdminApi.js';
+import { createAdminConsole } from './admin/console/createAdminConsole.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
@@ -114,6 +117,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -130,6 +134,7 @@ export async function createApp(
       audit,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
@@ -169,6 +174,7 @@ export async function createApp(
     endSessions: (accountId) =>
       signOutEverywhere({ store, provider: providers.current, logger }, accountId),
   });
+  const verifications = await createRecentVerifications(store);
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -184,7 +190,7 @@ export async function createApp(
       limiter,
       limits,
       logger,
-      verifications: await createRecentVerifications(store),
+      verifications,
       issuer: config.issuer,
       rpName: config.rpName,
     },
@@ -211,11 +217,15 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
+  const adminConsole = { providers, accounts, admin, renderer, csrf, limiter, verifications };
+  app.use(createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin).routes());
   app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditType } from '../accounts/auditLog.js';
+import { scopeMessageKeys } from '../i18n/scopeMessages.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
@@ -9,29 +10,23 @@ import { describeUserAgent } from '../http/describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
 import { maskIp } from './maskIp.js';
 
-/** What each scope lets an app see, in words (as on the consent page). */
-const SCOPE_WORDS: Record<string, string> = {
-  openid: 'Know who you are when you sign in',
-  email: 'See your email address',
-  profile: 'See your profile',
-  groups: 'See your groups',
-  offline_access: 'Stay connected when you are not using it',
-};
+/** A catalogue lookup in the page's language. */
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
-/** The activity list's wording; other event types are not shown to the person. */
+/** The activity list's wording (catalogue keys); other event types are not shown. */
 const ACTIVITY: Partial<Record<AuditType, string>> = {
-  signup: 'Account created',
-  signin: 'Signed in',
-  signin_failed: 'Sign-in attempt failed',
-  passkey_added: 'Passkey added',
-  passkey_removed: 'Passkey deleted',
-  passkey_renamed: 'Passkey renamed',
-  counter_regression: 'A possibly copied passkey was refused',
-  recovery_requested: 'Recovery link requested',
-  recovery_used: 'Recovered with an email link',
-  app_revoked: 'App disconnected',
-  signed_out_everywhere: 'Signed out everywhere',
-  admin_action: 'Changed by an administrator',
+  signup: 'account.event.signup',
+  signin: 'account.event.signin',
+  signin_failed: 'account.event.signin_failed',
+  passkey_added: 'account.event.passkey_added',
+  passkey_removed: 'account.event.passkey_removed',
+  passkey_renamed: 'account.event.passkey_renamed',
+  counter_regression: 'account.event.counter_regression',
+  recovery_requested: 'account.event.recovery_requested',
+  recovery_used: 'account.event.recovery_used',
+  app_revoked: 'account.event.app_revoked',
+  signed_out_everywhere: 'account.event.signed_out_everywhere',
+  admin_action: 'account.event.admin_action',
 };
 
 /** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */
@@ -48,12 +43,14 @@ export function createdOn(c: StoredCredential): string | undefined {
 
 /**
  * Builds the account page's view model: passkeys (authenticator name, kind, dates, warnings),
- * connected apps with their scopes in words, the session count and recent activity.
+ * connected apps with their scopes in words, the session count and recent activity, worded
+ * with `t` in the page's language.
  */
 export async function accountPageModel(
   deps: AccountDeps,
   session: AccountSession,
   recent: boolean,
+  t: Translate,
 ): Promise<Record<string, unknown>> {
   const { account } = session;
   const sessionCol = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
@@ -66,10 +63,10 @@ export async function accountPageModel(
   const names = new Map<string, string>();
   const clientName = async (clientId: string | undefined): Promise<string | undefined> => {
     if (!clientId) return undefined;
-    if (clientId === ACCOUNT_CLIENT_ID) return 'This account page';
+    if (clientId === ACCOUNT_CLIENT_ID) return t('account.thisPage');
     if (!names.has(clientId)) {
       const client = await deps.provider.Client.find(clientId).catch(() => undefined);
-      names.set(clientId, client?.clientName ?? 'An app that was removed');
+      names.set(clientId, client?.clientName ?? t('account.removedApp'));
     }
     return names.get(clientId);
   };
@@ -93,21 +90,16 @@ export async function accountPageModel(
   const allSynced = credentials.length > 1 && credentials.every((c) => c.backupEligible);
   const warnings: string[] = [];
   if (credentials.length === 1) {
-    warnings.push(
-      'You have only one passkey. If you lose it, you will need an email recovery link to get back in. Add a second passkey on another device or a security key.',
-    );
+    warnings.push(t('account.onlyOnePasskey'));
   } else if (allSynced && providers.size === 1) {
-    const provider = passkeys[0]?.authenticator ?? 'one provider';
-    warnings.push(
-      `All your passkeys are synced by ${provider}. If you lose access to that account, you lose them all. Add a security key or a passkey from another provider.`,
-    );
+    warnings.push(t('account.allSynced', { provider: passkeys[0]?.authenticator ?? '' }));
   }
   const activity = await Promise.all(
     events
       .filter((e): e is AuditEvent & { type: keyof typeof ACTIVITY } => e.type in ACTIVITY)
       .slice(0, 20)
       .map(async (e) => ({
-        what: ACTIVITY[e.type],
+        what: t(ACTIVITY[e.type] ?? ''),
         at: when(e.at),
         app: await clientName(e.clientId),
         browser: describeUserAgent(e.userAgent),
@@ -115,7 +107,7 @@ export async function accountPageModel(
       })),
   );
   return {
-    title: 'Your account',
+    title: t('account.title'),
     account: { name: account.name, email: account.email },
     passkeys,
     warnings,
@@ -123,7 +115,7 @@ export async function accountPageModel(
       apps.map(async (app) => ({
         clientId: app.clientId,
         name: await clientName(app.clientId),
-        access: app.scopes.filter((s) => SCOPE_WORDS[s]).map((s) => SCOPE_WORDS[s]),
+        access: scopeMessageKeys(app.scopes).map((key) => t(key)),
         since: when(app.since),
       })),
     ),

@@ -1,13 +1,14 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { nameField } from '../accounts/cleanName.js';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../http/requestOrigin.js';
+import { revokeApp, signOutEverywhere } from '../oidc/accountSessions.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { startAccountSignIn } from './accountSignIn.js';
-import { revokeApp } from './connectedApps.js';
 import {
   accountBinding,
   authorizeChange,
@@ -15,30 +16,29 @@ import {
   loadAccountSession,
   type AccountSession,
 } from './loadAccountSession.js';
-import { signOutEverywhere } from './signOutEverywhere.js';
 
 /** Messages the page shows after a redirect, by the `done` query value. */
 const NOTICES: Record<string, { text: string; error?: boolean }> = {
-  renamed: { text: 'Passkey renamed.' },
-  deleted: { text: 'Passkey deleted.' },
-  added: { text: 'Passkey added.' },
-  revoked: { text: 'App disconnected. It can no longer use your account.' },
-  confirmed: { text: 'Thanks — you can make changes for the next 10 minutes.' },
-  confirm: {
-    text: 'For your safety, confirm it’s you with a passkey (“Confirm it’s you”), then try again.',
-    error: true,
-  },
+  renamed: { text: 'account.notice.renamed' },
+  deleted: { text: 'account.notice.deleted' },
+  added: { text: 'account.notice.added' },
+  revoked: { text: 'account.notice.revoked' },
+  confirmed: { text: 'account.notice.confirmed' },
+  confirm: { text: 'account.notice.confirm', error: true },
+  language: { text: 'account.notice.language' },
+  language_unknown: { text: 'account.notice.languageUnknown', error: true },
 };
 
 const csrfField = z.string().max(100).optional();
-/** A passkey's name: 1–64 characters, no control characters. */
-export const passkeyNameSchema = z
-  .string({ message: 'errors.passkey_name_missing' })
-  .trim()
-  .min(1, 'errors.passkey_name_missing')
-  .max(64, 'errors.passkey_name_too_long')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.passkey_name_control');
+/** A passkey's name: cleaned of invisible characters (cleanName), 1–64 characters. */
+export const passkeyNameSchema = nameField(
+  {
+    empty: 'errors.passkey_name_missing',
+    tooLong: 'errors.passkey_name_too_long',
+    control: 'errors.passkey_name_control',
+  },
+  64,
+);
 const credentialIdParam = z
   .string()
   .min(1)
@@ -96,9 +96,12 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
     const recent = await deps.verifications.isRecent(session);
     const done = typeof ctx.query.done === 'string' ? NOTICES[ctx.query.done] : undefined;
     deps.renderer.page(ctx, 'account', {
-      ...(await accountPageModel(deps, session, recent)),
+      ...(await accountPageModel(deps, session, recent, (key, params) =>
+        deps.renderer.message(ctx, key, params),
+      )),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
+      accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });
 

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { sameOriginOnly } from '../http/csrf.js';
 import type { AccountDeps } from './accountDeps.js';
+import { accountLanguageRoutes } from './accountLanguageRoutes.js';
 import { accountPasskeyRoutes } from './accountPasskeyRoutes.js';
 import { accountRoutes } from './accountRoutes.js';
 import { accountSignInRoutes } from './accountSignIn.js';
@@ -12,5 +13,6 @@ export function createAccountRouter(deps: AccountDeps, origin: string): Router {
   accountSignInRoutes(router);
   accountRoutes(router, deps);
   accountPasskeyRoutes(router, deps);
+  accountLanguageRoutes(router, deps);
   return router;
 }

@@ -21,7 +21,7 @@ export const accountBinding = (session: AccountSession): string => `account:${se
  * session, or one whose account is gone → `undefined`; a disabled account → 403.
  */
 export async function loadAccountSession(
-  deps: AccountDeps,
+  deps: Pick<AccountDeps, 'provider' | 'accounts'>,
   ctx: Context,
 ): Promise<AccountSession | undefined> {
   const session = await deps.provider.Session.get(ctx);
@@ -29,6 +29,8 @@ export async function loadAccountSession(
   if (!accountId) return undefined;
   const account = await deps.accounts.get(accountId);
   if (!account) return undefined;
+  // The account pages speak the person's saved language (src/i18n/requestLocale.ts).
+  ctx.state.accountLocale = account.locale;
   if (account.disabled) {
     throw new Forbidden(
       'account_disabled',

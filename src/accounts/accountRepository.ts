@@ -10,6 +10,8 @@ export interface Account extends Doc {
   disabled?: boolean;
   /** May use the administration console and API (granted only by `sesame user promote`). */
   admin?: boolean;
+  /** The language the person signed up in (or chose on /account): their mails use it. */
+  locale?: string;
 }
 
 /** Accounts by id and by normalised email (unique). */

@@ -3,7 +3,7 @@ import { createAuditLog } from '../accounts/auditLog.js';
 import { createRecoveryTokens } from '../accounts/recoveryTokens.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Mailer } from '../mail/mailer.js';
-import { endAccountSessions, type EndedSessions } from '../oidc/endAccountSessions.js';
+import { endAccountSessions, type EndedSessions } from '../oidc/accountSessions.js';
 import { createCredentialRepository } from '../passkeys/credentialRepository.js';
 import type { Store } from '../store/collection.js';
 import { createActivityAdmin, type ActivityAdmin } from './activityAdmin.js';

@@ -9,7 +9,7 @@ import {
 import type { Renderer } from '../http/renderer.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { EndedSessions } from '../oidc/endAccountSessions.js';
+import type { EndedSessions } from '../oidc/accountSessions.js';
 import type { CredentialRepository } from '../passkeys/credentialRepository.js';
 import type { Actor } from './actor.js';
 import { invalidInput, notFound } from './adminErrors.js';
@@ -193,11 +193,12 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryIssued',
-            subject: 'A recovery link was issued for your account',
+            subject: 'mail.recoveryIssued.subject',
+            locale: account.locale,
             rpName: deps.rpName,
             model: {
               name: account.name,
-              until: new Date(expiresAt).toUTCString(),
+              until: new Date(expiresAt).toISOString(),
               issuer: deps.issuer,
               rpName: deps.rpName,
             },

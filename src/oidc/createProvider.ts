@@ -7,6 +7,7 @@ import type { TrustProxy } from '../config.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
+import { retryBackchannelLogout, type BackchannelClient } from './backchannelDelivery.js';
 import { createAdapter } from './createAdapter.js';
 import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 import { createFindAccount } from './findAccount.js';
@@ -15,6 +16,7 @@ import type { KeyMaterial } from './keyMaterial.js';
 import { createLoadExistingGrant } from './loadExistingGrant.js';
 import { validateAccessMetadata } from './accessMetadata.js';
 import { releaseCustomClaims } from './releaseCustomClaims.js';
+import { outboundFetch, type OutboundPolicy } from './outboundFetch.js';
 
 export interface ProviderDeps {
   issuer: string;
@@ -28,6 +30,8 @@ export interface ProviderDeps {
   audit: AuditLog;
   renderer: Renderer;
   logger: Logger;
+  /** SPEC.md §15: may back-channel logout reach private and loopback addresses (default allow). */
+  outboundPrivate?: OutboundPolicy;
 }
 
 const DAY = 24 * 3600;
@@ -91,6 +95,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       requestObjectSigningAlgValues: ['RS256', 'ES256'],
       clientAuthSigningAlgValues: ['RS256', 'ES256'],
     },
+    fetch: outboundFetch(deps.outboundPrivate ?? 'allow'),
     features: {
       devInteractions: { enabled: false },
       dPoP: { enabled: false },
@@ -150,10 +155,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  provider.on('backchannel.error', (_ctx, err, client) =>
-    deps.logger.warn(
-      { clientId: client.clientId, err: (err as Error).message },
-      'back-channel logout delivery failed',
+  provider.on('backchannel.error', (ctx, err, client, accountId, sid) =>
+    retryBackchannelLogout(
+      client as unknown as BackchannelClient,
+      { accountId: String(accountId), sid: String(sid) },
+      err,
+      (ctx as { state?: { log?: Logger } } | undefined)?.state?.log ?? deps.logger,
     ),
   );
   provider.on('server_error', (ctx, err) =>

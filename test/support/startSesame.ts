@@ -22,6 +22,8 @@ export const LOOSE_LIMITS: Limits = {
   mailPerEmail: LOOSE,
   mailPerIp: LOOSE,
   codePerIp: LOOSE,
+  clientAuthPerIp: LOOSE,
+  clientAuthPerClient: LOOSE,
 };
 
 /** A real Sesame server on a free loopback port with a fresh embedded store. */
