@@ -127,6 +127,18 @@ run('e2e: the administration console in Chromium', () => {
     await bob.goto(`${sesame.issuer}/account`);
     await bob.getByRole('heading', { name: 'Sign in' }).waitFor();
 
+    // Groups: a new group, a member added and removed again.
+    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByLabel('Name').fill('staff');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await page.getByLabel('Email').fill('bob@example.com');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'bob@example.com' }).waitFor();
+    expect((await sesame.sesame.admin.groups.show('staff')).members).toEqual(['bob@example.com']);
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No members yet.').waitFor();
+    await page.goto(`${sesame.issuer}/admin/people/${bobId}`);
+
     // Ten minutes later (her sign-in is no longer recent), a change is refused…
     for (const s of await sessions.list('payload.accountId', tokens.claims()!.sub)) {
       const old = Math.floor(Date.now() / 1000) - 600;
@@ -151,6 +163,9 @@ run('e2e: the administration console in Chromium', () => {
     const adaId = tokens.claims()!.sub;
     expect(events.filter((e) => e.actor === `admin:${adaId}`).map((e) => e.detail)).toEqual([
       'account enabled',
+      expect.any(String),
+      expect.any(String),
+      expect.any(String),
       expect.stringMatching(/^account disabled/),
       'app “Cookbook” removed',
       'client secret rotated',

@@ -32,6 +32,7 @@ export function consoleModel(
   const done = typeof ctx.query.done === 'string' ? ctx.query.done : undefined;
   return {
     section,
+    groupsEnabled: true,
     csrf: s.csrf,
     confirmCsrf: s.confirmCsrf,
     recent: s.recent,
@@ -51,7 +52,11 @@ export async function consoleChange(
   ctx: Context,
   back: string,
   act: (s: AdminSession, form: Record<string, unknown>) => Promise<void>,
-  onInvalid?: (s: AdminSession, form: Record<string, unknown>, message: string) => void,
+  onInvalid?: (
+    s: AdminSession,
+    form: Record<string, unknown>,
+    message: string,
+  ) => void | Promise<void>,
 ): Promise<void> {
   const form = await readBody(ctx, 'form', anyForm);
   let session: AdminSession;
@@ -73,7 +78,7 @@ export async function consoleChange(
       err.message,
     );
     ctx.status = 400;
-    onInvalid(session, form, message);
+    await onInvalid(session, form, message);
     ctx.status = 400;
   }
 }

@@ -4,11 +4,12 @@ import { sameOriginOnly } from '../../http/csrf.js';
 import { activityPage } from './activityPage.js';
 import { appsPages } from './appsPages.js';
 import type { ConsoleDeps } from './consoleDeps.js';
+import { groupsPages } from './groupsPages.js';
 import { peoplePages } from './peoplePages.js';
 
 /**
- * `/admin`: the administration console (SPEC.md §10) over the admin service — Apps, People
- * and Activity. Pages sign in through Sesame's own sign-in like `/account`; every change is a
+ * `/admin`: the administration console (SPEC.md §10) over the admin service — Apps, People,
+ * Groups and Activity. Pages sign in through Sesame's own sign-in like `/account`; every change is a
  * same-origin, CSRF-checked form that needs a passkey verification within 5 minutes.
  */
 export function createAdminConsole(
@@ -26,6 +27,7 @@ export function createAdminConsole(
   router.use(sameOriginOnly(origin));
   appsPages(router, deps);
   peoplePages(router, deps);
+  groupsPages(router, deps);
   activityPage(router, deps);
   return router;
 }
