@@ -16,6 +16,11 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import type { InteractionResults } from 'oidc-provider';
 import { createAccountRepository } from '../src/accounts/accountRepository.js';
+import { createAuditLog } from '../src/accounts/auditLog.js';
+import { createAppAccess } from '../src/groups/appAccess.js';
+import { createCustomClaims } from '../src/groups/customClaims.js';
+import { createGroupRepository } from '../src/groups/groupRepository.js';
+import { createClaimResolver } from '../src/groups/resolveClaims.js';
 import { loadConfig } from '../src/config.js';
 import { rendererFor } from '../src/http/renderer.js';
 import { createLogger } from '../src/log/createLogger.js';
@@ -28,6 +33,7 @@ const logger = createLogger(config.logLevel);
 const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
 const keys = await loadKeyMaterial(store);
 const accounts = await createAccountRepository(store);
+const groups = await createGroupRepository(store);
 const renderer = rendererFor(config);
 const provider = await createProvider({
   issuer: config.issuer,
@@ -36,6 +42,9 @@ const provider = await createProvider({
   store,
   keys,
   accounts,
+  resolveClaims: createClaimResolver(groups, await createCustomClaims(store)),
+  appAccess: createAppAccess(groups),
+  audit: await createAuditLog(store),
   renderer,
   logger,
 });

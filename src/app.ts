@@ -11,6 +11,7 @@ import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import { createAdminApi } from './admin/api/createAdminApi.js';
+import { createAdminConsole } from './admin/console/createAdminConsole.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
@@ -30,6 +31,10 @@ import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { createAppAccess } from './groups/appAccess.js';
+import { createCustomClaims } from './groups/customClaims.js';
+import { createGroupRepository } from './groups/groupRepository.js';
+import { createClaimResolver } from './groups/resolveClaims.js';
 import { wellKnownWebauthn } from './http/wellKnownWebauthn.js';
 import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
@@ -105,6 +110,9 @@ export async function createApp(
     createRateLimiter(store),
   ]);
   const recoveryTokens = await createRecoveryTokens(store);
+  const groups = await createGroupRepository(store);
+  const resolveClaims = createClaimResolver(groups, await createCustomClaims(store));
+  const appAccess = createAppAccess(groups);
   const ceremonies = instrumentCeremonies(
     createPasskeyCeremonies({
       rpId: config.rpId,
@@ -130,6 +138,9 @@ export async function createApp(
       store,
       keys: material,
       accounts,
+      resolveClaims,
+      appAccess,
+      audit,
       renderer,
       logger,
       deviceFlow,
@@ -174,6 +185,7 @@ export async function createApp(
     endSessions: (accountId) =>
       signOutEverywhere({ store, provider: providers.current, logger }, accountId),
   });
+  const verifications = await createRecentVerifications(store);
   const accountPages = createAccountRouter(
     {
       get provider() {
@@ -189,7 +201,7 @@ export async function createApp(
       limiter,
       limits,
       logger,
-      verifications: await createRecentVerifications(store),
+      verifications,
       issuer: config.issuer,
       rpName: config.rpName,
       rpId: config.rpId,
@@ -223,6 +235,8 @@ export async function createApp(
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
+  const adminConsole = { providers, accounts, admin, renderer, csrf, limiter, verifications };
+  app.use(createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin).routes());
   app.use(authorizationPost());
   app.use(deviceCodeGuard({ limiter, limits }));
   app.use(clientAuthLimits(limiter, limits));

@@ -16,7 +16,15 @@ import { accountBinding, authorizeChange } from './loadAccountSession.js';
 
 const csrfBody = z.object({ _csrf: z.string().max(100) }).strict();
 const confirmBody = z
-  .object({ _csrf: z.string().max(100), response: authenticationResponseSchema })
+  .object({
+    _csrf: z.string().max(100),
+    response: authenticationResponseSchema,
+    // The console re-checks through this same ceremony and returns to its page.
+    returnTo: z
+      .string()
+      .regex(/^\/admin(\/[A-Za-z0-9_/-]*)?$/)
+      .optional(),
+  })
   .strict();
 const addBody = z
   .object({ _csrf: z.string().max(100), response: registrationResponseSchema })
@@ -47,7 +55,7 @@ export function accountPasskeyRoutes(router: Router, deps: AccountDeps): void {
   });
 
   router.post('/account/confirm/verify', async (ctx) => {
-    const { _csrf, response } = await readBody(ctx, 'json', confirmBody);
+    const { _csrf, response, returnTo } = await readBody(ctx, 'json', confirmBody);
     const session = await authorizeChange(deps, ctx, _csrf, { recent: false });
     // The challenge names this account, so a passkey of any other account fails here.
     await deps.ceremonies.verifyAuthentication({
@@ -56,7 +64,7 @@ export function accountPasskeyRoutes(router: Router, deps: AccountDeps): void {
       origin: requestOrigin(ctx),
     });
     await deps.verifications.record(session.uid);
-    ctx.body = { redirectTo: '/account?done=confirmed' };
+    ctx.body = { redirectTo: returnTo ? `${returnTo}?done=confirmed` : '/account?done=confirmed' };
   });
 
   router.post('/account/passkeys/options', async (ctx) => {

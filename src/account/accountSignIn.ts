@@ -7,13 +7,21 @@ import type { AccountDeps } from './accountDeps.js';
 
 const STATE_COOKIE = 'sesame.account_state';
 
+/** Where a finished sign-in may return to: the account page or the administration console. */
+const RETURN_TO = /^\/(account|admin)(\/[A-Za-z0-9_/-]*)?$/;
+
 /**
  * Sends the person through Sesame's ordinary sign-in as its own first-party public client
  * (PKCE S256, a state in a signed cookie). The provider session that sign-in creates is what
- * the account page reads; the authorization code itself is never redeemed and expires.
+ * the account page (and the console, `returnTo: '/admin'`) reads; the authorization code
+ * itself is never redeemed and expires.
  */
-export function startAccountSignIn(deps: AccountDeps, ctx: Context): void {
-  const state = randomBytes(16).toString('base64url');
+export function startAccountSignIn(
+  deps: Pick<AccountDeps, 'issuer'>,
+  ctx: Context,
+  returnTo = '/account',
+): void {
+  const state = `${randomBytes(16).toString('base64url')}.${RETURN_TO.test(returnTo) ? returnTo : '/account'}`;
   const challenge = createHash('sha256')
     .update(randomBytes(32).toString('base64url'))
     .digest('base64url');
@@ -56,7 +64,8 @@ export function accountSignInRoutes(router: Router): void {
         'Signing in to your account did not complete. Open your account page to try again.',
       );
     }
+    const returnTo = expected.slice(expected.indexOf('.') + 1);
     ctx.status = 303;
-    ctx.redirect('/account');
+    ctx.redirect(RETURN_TO.test(returnTo) ? returnTo : '/account');
   });
 }

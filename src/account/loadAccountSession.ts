@@ -21,7 +21,7 @@ export const accountBinding = (session: AccountSession): string => `account:${se
  * session, or one whose account is gone → `undefined`; a disabled account → 403.
  */
 export async function loadAccountSession(
-  deps: AccountDeps,
+  deps: Pick<AccountDeps, 'provider' | 'accounts'>,
   ctx: Context,
 ): Promise<AccountSession | undefined> {
   const session = await deps.provider.Session.get(ctx);

@@ -7,8 +7,8 @@ export const RECENT_MS = 10 * 60_000;
 export interface RecentVerifications {
   /** Records a passkey re-check for the session now. */
   record(sessionUid: string): Promise<void>;
-  /** Whether the session signed in, or re-checked, within {@link RECENT_MS}. */
-  isRecent(session: { uid: string; loginTs?: number }): Promise<boolean>;
+  /** Whether the session signed in, or re-checked, within `withinMs` (default {@link RECENT_MS}). */
+  isRecent(session: { uid: string; loginTs?: number }, withinMs?: number): Promise<boolean>;
 }
 
 interface Verification extends Doc {
@@ -23,8 +23,8 @@ export async function createRecentVerifications(store: Store): Promise<RecentVer
       const at = Date.now();
       await col.upsert({ id: sessionUid, at, expiresAt: at + RECENT_MS });
     },
-    async isRecent(session) {
-      const since = Date.now() - RECENT_MS;
+    async isRecent(session, withinMs = RECENT_MS) {
+      const since = Date.now() - Math.min(withinMs, RECENT_MS);
       if ((session.loginTs ?? 0) * 1000 > since) return true;
       const seen = await col.get(session.uid);
       return seen !== undefined && seen.at > since;

@@ -17,7 +17,8 @@ export type AuditType =
   | 'signed_out_everywhere'
   | 'device_connected'
   | 'device_refused'
-  | 'api_token_used';
+  | 'api_token_used'
+  | 'access_refused';
 
 /** What a caller records. Never holds secrets; `detail` is a short human-readable note. */
 export interface AuditInput {

@@ -9,6 +9,8 @@ import type { Store } from '../store/collection.js';
 import { createActivityAdmin, type ActivityAdmin } from './activityAdmin.js';
 import { adminActionRecorder } from './adminAudit.js';
 import { createClientAdmin, type ClientAdmin } from './clientAdmin.js';
+import { createGroupRepository } from '../groups/groupRepository.js';
+import { createGroupAdmin, type GroupAdmin } from './groupAdmin.js';
 import { createPeopleAdmin, type PeopleAdmin } from './peopleAdmin.js';
 import { createTokenAdmin, type TokenAdmin } from './tokenAdmin.js';
 
@@ -36,6 +38,7 @@ export interface AdminServiceDeps {
 export interface AdminService {
   clients: ClientAdmin;
   people: PeopleAdmin;
+  groups: GroupAdmin;
   tokens: TokenAdmin;
   activity: ActivityAdmin;
 }
@@ -49,6 +52,7 @@ export async function createAdminService(deps: AdminServiceDeps): Promise<AdminS
     createRecoveryTokens(store),
   ]);
   const record = adminActionRecorder(audit, deps.cliUser);
+  const groups = await createGroupRepository(store);
   return {
     clients: await createClientAdmin(store, record),
     people: createPeopleAdmin({
@@ -57,12 +61,14 @@ export async function createAdminService(deps: AdminServiceDeps): Promise<AdminS
       audit,
       recoveryTokens,
       record,
+      groupsOf: async (accountId) => (await groups.groupsOf(accountId)).map((g) => g.name),
       endSessions: deps.endSessions ?? ((id) => endAccountSessions(store, id)),
       issuer: deps.issuer,
       rpName: deps.rpName,
       mailer: deps.mailer,
       renderer: deps.renderer,
     }),
+    groups: await createGroupAdmin(store, record),
     tokens: await createTokenAdmin(store, audit, record),
     activity: createActivityAdmin(audit),
   };

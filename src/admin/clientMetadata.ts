@@ -1,14 +1,12 @@
+import { GROUP_NAME } from '../groups/groupName.js';
+import type { PasskeyPolicy } from '../oidc/accessMetadata.js';
 import { invalidInput } from './adminErrors.js';
 import { redirectUriProblem } from '../oidc/validateRedirectUri.js';
 
 /** The device authorization grant (RFC 8628), for `client add --device`. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** Which passkeys an app accepts (SPEC.md §11). */
-export type PasskeyPolicy = 'any' | 'device-bound';
-
-/** Group names (SPEC.md §11). */
-export const GROUP_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export type { PasskeyPolicy };
 
 /** What an operator registers or changes (SPEC.md §3, §10, §11), from any face. */
 export interface ClientInput {

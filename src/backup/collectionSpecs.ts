@@ -1,3 +1,5 @@
+import { CUSTOM_CLAIMS_SPEC } from '../groups/customClaims.js';
+import { GROUP_SPECS } from '../groups/groupRepository.js';
 import { KEYS_SPEC } from '../oidc/keyMaterial.js';
 import { oidcCollectionSpec } from '../oidc/oidcCollectionSpec.js';
 import type { CollectionSpec } from '../store/collection.js';
@@ -13,6 +15,8 @@ const SPECS: readonly CollectionSpec[] = [
   { name: 'credentials', indexed: ['accountId'] },
   { name: 'audit_events', indexed: ['accountId'] },
   { name: 'recovery_tokens', indexed: ['accountId'] },
+  ...GROUP_SPECS,
+  CUSTOM_CLAIMS_SPEC,
   KEYS_SPEC,
 ];
 

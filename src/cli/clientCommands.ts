@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ClientInput, PasskeyPolicy } from '../admin/clientMetadata.js';
-import { CLI, withAdmin } from './adminContext.js';
 import { loadConfig } from '../config.js';
 import { outboundPolicyWarning } from '../oidc/outboundFetch.js';
+import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
@@ -69,6 +69,12 @@ function toInput(o: ClientOptions): Partial<ClientInput> {
   return input;
 }
 
+/** Warns (stderr) when OUTBOUND_PRIVATE=deny will keep back-channel logout from reaching `uri`. */
+async function warnAboutOutbound(uri: string | undefined): Promise<void> {
+  const warning = uri && (await outboundPolicyWarning(uri, loadConfig().outboundPrivate));
+  if (warning) console.error(`warning: ${warning}`);
+}
+
 /** `sesame client add|update|list|show|remove|rotate-secret` (SPEC.md §3, §11). */
 export function clientCommands(
   program: Command,
@@ -86,9 +92,7 @@ export function clientCommands(
         out.print(created);
         if (!out.json && created.client_secret)
           console.error('Keep the client secret safe: it is shown only now.');
-        const uri = opts.backchannelLogoutUri;
-        const warning = uri && (await outboundPolicyWarning(uri, loadConfig().outboundPrivate));
-        if (warning) console.error(`warning: ${warning}`);
+        await warnAboutOutbound(opts.backchannelLogoutUri);
       }),
     );
 
@@ -103,6 +107,7 @@ export function clientCommands(
         if (opts.allowedGroups === false && opts.allowedGroup)
           return fail('give either --allowed-group or --no-allowed-groups, not both');
         const updated = await admin.clients.update(CLI, clientId, toInput(opts));
+        await warnAboutOutbound(opts.backchannelLogoutUri);
         out.print(
           updated.client_secret
             ? { ...updated.client, client_secret: updated.client_secret }

@@ -5,6 +5,7 @@ import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';
 import { backupCommands } from './backupCommands.js';
 import { clientCommands } from './clientCommands.js';
+import { groupCommands } from './groupCommands.js';
 import { keysCommands } from './keysCommands.js';
 import { createOutput } from './output.js';
 import { tokenCommands } from './tokenCommands.js';
@@ -50,6 +51,7 @@ async function run(task: (cli: CliContext) => Promise<void>): Promise<void> {
 
 clientCommands(program, run);
 userCommands(program, run);
+groupCommands(program, run);
 tokenCommands(program, run);
 keysCommands(program, run);
 backupCommands(program, run);

@@ -4,7 +4,10 @@ import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
-function describeUser({ account, passkeys, groups, events }: UserDetails): string {
+function describeUser(
+  { account, passkeys, groups, events }: UserDetails,
+  claims: Record<string, unknown>,
+): string {
   const lines = [
     `${account.email}  (${account.name})`,
     `  id        ${account.id}`,
@@ -12,6 +15,7 @@ function describeUser({ account, passkeys, groups, events }: UserDetails): strin
     `  status    ${account.disabled ? 'DISABLED' : 'active'}`,
     `  role      ${account.admin ? 'admin' : 'user'}`,
     `  groups    ${groups.length ? groups.join(', ') : '(none)'}`,
+    ...Object.entries(claims).map(([k, v]) => `  claim     ${k} = ${JSON.stringify(v)}`),
     '',
     `Passkeys (${passkeys.length})`,
     table(passkeys as unknown as Record<string, unknown>[], [
@@ -64,11 +68,12 @@ export function userCommands(
 
   user
     .command('show <email>')
-    .description('show an account, its passkeys, groups and recent activity')
+    .description('show an account, its passkeys, groups, custom claims and recent activity')
     .action((email: string) =>
       withAdmin(run, async (admin, { out }) => {
         const details = await admin.people.show({ email });
-        out.print(details, () => describeUser(details));
+        const claims = await admin.groups.userClaims(email);
+        out.print({ ...details, claims }, () => describeUser(details, claims));
       }),
     );
 

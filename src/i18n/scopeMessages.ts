@@ -3,6 +3,7 @@ export const SCOPE_MESSAGES: Readonly<Record<string, string>> = {
   openid: 'consent.scope.openid',
   email: 'consent.scope.email',
   profile: 'consent.scope.profile',
+  groups: 'consent.scope.groups',
   offline_access: 'consent.scope.offline_access',
 };
 

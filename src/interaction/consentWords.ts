@@ -13,7 +13,8 @@ export const SCOPE_WORDS: Readonly<Record<string, string>> = SCOPE_MESSAGES;
 export const CLAIM_WORDS: Readonly<Record<string, string>> = {
   email: 'consent.scope.email',
   email_verified: 'consent.scope.email',
-  name: 'consent.scope.profile',
+  name: 'consent.claim.name',
+  groups: 'consent.scope.groups',
 };
 
 /** Words for any other claim (custom claims travel with the `profile` scope). */

@@ -11,7 +11,9 @@ import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { clientDisplay } from '../http/clientName.js';
 import { requestOrigin } from '../http/requestOrigin.js';
+import { allowBackToApp, backBinding } from './backToAppRoutes.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
+import { needsDeviceBound, refuseUnmetPasskeyPolicy } from './passkeyRequirement.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
@@ -28,10 +30,14 @@ export async function signInPage(
   ctx: Context,
   details: InteractionDetails,
 ): Promise<void> {
+  const deviceBound = await needsDeviceBound(deps.provider, details);
+  if (deviceBound) await allowBackToApp(deps, ctx, details);
   deps.renderer.page(ctx, 'signIn', {
     uid: details.uid,
     email: hintedEmail(details.params.login_hint),
     ...(await clientDisplay(deps.provider, details)),
+    deviceBound,
+    ...(deviceBound ? { backCsrf: deps.csrf.token(backBinding(details.uid)) } : {}),
   });
 }
 
@@ -66,10 +72,13 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
             }
           : { credentials: fakeCredentials(deps.fakeSecret, email) };
     }
-    ctx.body = await deps.ceremonies.authenticationOptions({
+    const options = await deps.ceremonies.authenticationOptions({
       binding: binding(details.uid),
       ...(allow ? { allow } : {}),
     });
+    // A device-bound passkey lives on a security key (or this device): say so to the browser.
+    const deviceBound = await needsDeviceBound(deps.provider, details);
+    ctx.body = deviceBound ? { ...options, hints: ['security-key'] } : options;
   });
 
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
@@ -93,6 +102,7 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       response,
       origin: from,
     });
+    await refuseUnmetPasskeyPolicy(deps, details, { account, credential, facts, from });
     await deps.audit.record({
       type: 'signin',
       accountId: account.id,

@@ -1,6 +1,9 @@
 import type { Middleware } from 'koa';
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { AuditLog } from '../accounts/auditLog.js';
+import type { AppAccess } from '../groups/appAccess.js';
+import type { ClaimResolver } from '../groups/resolveClaims.js';
 import type { TrustProxy } from '../config.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
@@ -12,6 +15,8 @@ import { createFindAccount } from './findAccount.js';
 import { createInteractionPolicy } from './interactionPolicy.js';
 import type { KeyMaterial } from './keyMaterial.js';
 import { createLoadExistingGrant } from './loadExistingGrant.js';
+import { validateAccessMetadata } from './accessMetadata.js';
+import { releaseCustomClaims } from './releaseCustomClaims.js';
 import { outboundFetch, type OutboundPolicy } from './outboundFetch.js';
 
 export interface ProviderDeps {
@@ -21,6 +26,9 @@ export interface ProviderDeps {
   store: Store;
   keys: KeyMaterial;
   accounts: AccountRepository;
+  resolveClaims: ClaimResolver;
+  appAccess: AppAccess;
+  audit: AuditLog;
   renderer: Renderer;
   logger: Logger;
   /** `features.deviceFlow` (RFC 8628) with Sesame's `/device` pages; unset: disabled. */
@@ -44,18 +52,20 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   const configuration: Configuration = {
     adapter: createAdapter(deps.store),
     clients: [],
-    findAccount: createFindAccount(deps.accounts),
+    findAccount: createFindAccount(deps),
     jwks: { keys: deps.keys.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
       keys: deps.keys.cookieKeys,
       long: { signed: true, httpOnly: true, sameSite: 'lax' },
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
-    scopes: ['openid', 'offline_access', 'email', 'profile'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'groups'],
     claims: {
       openid: ['sub', 'acr', 'amr', 'auth_time', 'sid'],
       email: ['email', 'email_verified'],
+      // Custom claims travel with `profile` too (see releaseCustomClaims).
       profile: ['name'],
+      groups: ['groups'],
     },
     // Apps asked for email and name with a scope get them in the ID token too, not only from
     // userinfo: the common integration reads the ID token alone.
@@ -73,15 +83,13 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       id_token_signed_response_alg: 'RS256',
     },
     extraClientMetadata: {
-      // Written by the admin service (src/admin/clientMetadata.ts), which validates them.
+      // Written by the admin service (src/admin/clientMetadata.ts); validated again as loaded.
       properties: ['first_party', 'allowed_groups', 'passkey_policy'],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be a boolean');
         }
-        if (key === 'allowed_groups' && value !== undefined && !Array.isArray(value)) {
-          throw new Error('allowed_groups must be an array');
-        }
+        validateAccessMetadata(key, value);
       },
     },
     enabledJWA: {
@@ -120,7 +128,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       },
     },
     interactions: {
-      policy: createInteractionPolicy(),
+      policy: createInteractionPolicy(deps),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     loadExistingGrant: createLoadExistingGrant(grants),
@@ -168,6 +176,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   // Forwarded headers from untrusted peers are removed before they get here (forwardedHeaders).
   provider.proxy = deps.trustProxy !== false;
   for (const middleware of deps.use ?? []) provider.use(middleware);
+  releaseCustomClaims(provider);
   return provider;
 }
 

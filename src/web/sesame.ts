@@ -254,6 +254,29 @@ function setUpAccount(): void {
 
 if (body.dataset.page === 'account') setUpAccount();
 
+/**
+ * The administration console: "Confirm it’s you" runs the account page's passkey re-check and
+ * returns to the console page. Destructive actions confirm in the page itself (server-rendered).
+ */
+function setUpAdmin(): void {
+  const root = document.getElementById('admin');
+  const csrf = root?.dataset.confirmCsrf ?? '';
+  const returnTo = root?.dataset.returnTo ?? '/admin';
+  document.getElementById('confirm-button')?.addEventListener('click', () => {
+    void busy(document, () =>
+      ceremony({
+        kind: 'authentication',
+        optionsPath: '/account/confirm/options',
+        optionsBody: { _csrf: csrf },
+        verifyPath: '/account/confirm/verify',
+        verifyExtra: { _csrf: csrf, returnTo },
+      }),
+    );
+  });
+}
+
+if (document.getElementById('admin')) setUpAdmin();
+
 /** The server writes times in UTC; show them in the reader's own time zone and language. */
 function showLocalTimes(): void {
   const format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {

@@ -84,6 +84,19 @@ describe('admin API users', () => {
     expect(await w.sesame.sesame.credentials.forAccount(id)).toEqual([]);
   });
 
+  test('an administrator cannot disable, demote or delete themselves from the console', async () => {
+    const site = { issuer: w.sesame.issuer, rp: w.rp, redirectUri: REDIRECT, mail: w.mail };
+    const { sub } = await signUpPerson(site, { email: 'self@example.com' });
+    const people = w.sesame.sesame.admin.people;
+    await people.promote({ kind: 'cli' }, { id: sub });
+    const me = { kind: 'admin', accountId: sub } as const;
+    for (const change of [people.disable, people.demote, people.remove])
+      await expect(change(me, { id: sub })).rejects.toMatchObject({ status: 400 });
+    const account = await w.sesame.sesame.accounts.get(sub);
+    expect(account).toMatchObject({ admin: true });
+    expect(account?.disabled).toBeUndefined();
+  });
+
   test('unknown ids are 404, malformed ones 400', async () => {
     const path = '/admin/api/users/nobody';
     expect((await w.call('GET', '/admin/api/users/{id}', { path })).status).toBe(404);

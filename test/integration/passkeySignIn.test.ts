@@ -5,6 +5,7 @@ import { createHttpAgent } from '../support/httpAgent.js';
 import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import {
   continueToCallback,
+  csrfOf,
   openInteraction,
   signIn,
   signUpPerson,
@@ -185,13 +186,21 @@ describe('walking skeleton: sign-up, sign-in, tokens', () => {
     expect(callback.searchParams.get('code')).toBeTruthy();
   });
 
-  test('acr_values=phrh with a synced passkey fails with unmet_authentication_requirements', async () => {
+  test('acr_values=phrh with a synced passkey is refused; going back gives unmet_authentication_requirements', async () => {
     const { authenticator } = await newPerson('step@example.com', { backupEligible: true });
     const agent = createHttpAgent(sesame.issuer);
-    const { uid } = await openInteraction(agent, await rp.authorizationUrl({ acr_values: 'phrh' }));
+    const { uid, html } = await openInteraction(
+      agent,
+      await rp.authorizationUrl({ acr_values: 'phrh' }),
+    );
     const result = await signIn({ agent, uid, authenticator });
-    expect(result.status).toBe(200);
-    const { url } = await agent.follow(result.body.redirectTo!, (u) => u.href.startsWith(REDIRECT));
+    expect(result.status).toBe(403);
+    expect(result.body.error).toBe('passkey_not_device_bound');
+    const form = html.slice(html.indexOf('/back'));
+    const back = await agent.postForm(`/interaction/${uid}/back`, { _csrf: csrfOf(form) });
+    const { url } = await agent.follow(back.headers.get('location')!, (u) =>
+      u.href.startsWith(REDIRECT),
+    );
     expect(url.searchParams.get('error')).toBe('unmet_authentication_requirements');
     expect(url.searchParams.get('state')).toBeTruthy();
   });

@@ -5,6 +5,7 @@ import type { AdminService } from '../adminService.js';
 import { notFound } from '../adminErrors.js';
 import { apiAuth } from './apiAuth.js';
 import { clientsApi } from './clientsApi.js';
+import { groupsApi } from './groupsApi.js';
 import { openapiDocument } from './openapiDocument.js';
 import { usersApi } from './usersApi.js';
 
@@ -19,10 +20,11 @@ export function createAdminApi(
   admin: AdminService,
   deps: { limiter: RateLimiter; issuer: string },
 ): Middleware {
-  const document = openapiDocument(deps.issuer, false);
+  const document = openapiDocument(deps.issuer, true);
   const router = new Router();
   clientsApi(router, admin);
   usersApi(router, admin);
+  groupsApi(router, admin);
   const auth = apiAuth(admin.tokens, deps.limiter);
   const routes = router.routes() as unknown as Middleware;
   return async (ctx, next) => {
