@@ -11,7 +11,7 @@ import type { CollectionSpec } from '../store/collection.js';
 const SPECS: readonly CollectionSpec[] = [
   { name: 'accounts', unique: ['email'] },
   { name: 'credentials', indexed: ['accountId'] },
-  { name: 'audit_events', indexed: ['accountId'] },
+  { name: 'audit_events', indexed: ['accountId', 'clientId', 'type'] },
   { name: 'recovery_tokens', indexed: ['accountId'] },
   KEYS_SPEC,
 ];
