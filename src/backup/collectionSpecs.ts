@@ -13,7 +13,7 @@ import type { CollectionSpec } from '../store/collection.js';
 const SPECS: readonly CollectionSpec[] = [
   { name: 'accounts', unique: ['email'] },
   { name: 'credentials', indexed: ['accountId'] },
-  { name: 'audit_events', indexed: ['accountId'] },
+  { name: 'audit_events', indexed: ['accountId', 'clientId', 'type'] },
   { name: 'recovery_tokens', indexed: ['accountId'] },
   ...GROUP_SPECS,
   CUSTOM_CLAIMS_SPEC,

@@ -63,11 +63,16 @@ describe('OIDC conformance (Basic OP)', () => {
       'end_session_endpoint',
       'revocation_endpoint',
       'introspection_endpoint',
+      'device_authorization_endpoint',
     ]) {
       expect(String(d[key])).toMatch(new RegExp(`^${c.sesame.issuer}/`));
     }
     expect(d.response_types_supported).toEqual(['code']);
-    expect(d.grant_types_supported).toEqual(['authorization_code', 'refresh_token']);
+    expect(d.grant_types_supported).toEqual([
+      'authorization_code',
+      'refresh_token',
+      'urn:ietf:params:oauth:grant-type:device_code',
+    ]);
     expect(d.code_challenge_methods_supported).toEqual(['S256']);
     expect(d.subject_types_supported).toEqual(['public']);
     expect(d.scopes_supported).toEqual(

@@ -129,9 +129,12 @@ run('e2e: the WebAuthn Signal API keeps the passkey manager in step', () => {
       await page.getByRole('alert').filter({ hasText: 'not registered' }).waitFor();
       await releaseUnknown();
       await waitFor(() => signals.length >= 1);
-      expect(signals).toEqual([
-        { method: 'signalUnknownCredential', argument: { rpId: 'localhost', credentialId } },
-      ]);
+      // Once per ceremony that used it (a second, background one may have too): always this one.
+      for (const signal of signals)
+        expect(signal).toEqual({
+          method: 'signalUnknownCredential',
+          argument: { rpId: 'localhost', credentialId },
+        });
       expect(errors).toEqual([]);
     } finally {
       await context.close();
