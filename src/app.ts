@@ -5,6 +5,7 @@ import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
+import { createSessionDevices, watchSessionDevices } from './account/sessionDevices.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
@@ -86,6 +87,7 @@ export async function createApp(
     createRateLimiter(store),
   ]);
   const recoveryTokens = await createRecoveryTokens(store);
+  const devices = await createSessionDevices(store);
   const ceremonies = instrumentCeremonies(
     createPasskeyCeremonies({
       rpId: config.rpId,
@@ -98,8 +100,8 @@ export async function createApp(
     }),
     metrics,
   );
-  const buildProvider = (material: KeyMaterial) =>
-    createProvider({
+  const buildProvider = async (material: KeyMaterial) => {
+    const provider = await createProvider({
       issuer: config.issuer,
       secure: config.secure,
       trustProxy: config.trustProxy,
@@ -109,6 +111,9 @@ export async function createApp(
       renderer,
       logger,
     });
+    watchSessionDevices(provider, devices, logger);
+    return provider;
+  };
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
   const csrf = createCsrf(secret);
@@ -154,6 +159,11 @@ export async function createApp(
       verifications: await createRecentVerifications(store),
       issuer: config.issuer,
       rpName: config.rpName,
+      signupCodes,
+      mailer,
+      devices,
+      // The groups seam: src/groups/ answers this once it exists.
+      groupsOf: async () => [],
     },
     config.origin,
   );

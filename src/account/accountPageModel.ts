@@ -1,9 +1,9 @@
 import type { AuditEvent, AuditType } from '../accounts/auditLog.js';
-import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
 import type { AccountDeps } from './accountDeps.js';
 import { authenticatorName, knownAaguid } from './authenticatorName.js';
+import { listSessions } from './accountSessions.js';
 import { connectedApps } from './connectedApps.js';
 import { describeUserAgent } from './describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
@@ -33,7 +33,10 @@ const ACTIVITY: Partial<Record<AuditType, string>> = {
   admin_action: 'Changed by an administrator',
 };
 
-/** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */
+/**
+ * A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`; the
+ * page's script rewrites it in the reader's own time zone.
+ */
 export function when(ms: number | undefined): { iso: string; text: string } | undefined {
   if (ms === undefined) return undefined;
   const iso = new Date(ms).toISOString();
@@ -55,12 +58,11 @@ export async function accountPageModel(
   recent: boolean,
 ): Promise<Record<string, unknown>> {
   const { account } = session;
-  const sessionCol = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
   const [credentials, events, apps, sessions] = await Promise.all([
     deps.credentials.forAccount(account.id),
     deps.audit.forAccount(account.id, 200),
     connectedApps(deps.store, account.id),
-    sessionCol.list('payload.accountId', account.id),
+    listSessions(deps, account.id, session.uid),
   ]);
   const names = new Map<string, string>();
   const clientName = async (clientId: string | undefined): Promise<string | undefined> => {
@@ -126,8 +128,7 @@ export async function accountPageModel(
         since: when(app.since),
       })),
     ),
-    sessions: sessions.length,
-    signedInAt: when(session.loginTs === undefined ? undefined : session.loginTs * 1000),
+    sessions: sessions.map((s) => ({ ...s, since: when(s.since) })),
     activity,
     recent,
   };

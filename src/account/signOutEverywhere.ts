@@ -15,25 +15,34 @@ interface BackchannelClient {
 
 type Authorizations = Record<string, { sid?: string }>;
 
-/**
- * Ends every session and grant of the account in the shared store (every instance sees it at
- * once), then tells each app that registered a `backchannel_logout_uri` which of its sessions
- * ended. Delivery is best-effort: failures are logged, and the wait is capped at
- * {@link BACKCHANNEL_WAIT_MS}.
- */
-export async function signOutEverywhere(
-  deps: { store: Store; provider: Provider; logger: Logger },
-  accountId: string,
-): Promise<EndedSessions & { notified: number }> {
-  const sessions = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
-  const targets: { clientId: string; sid: string }[] = [];
-  for (const session of await sessions.list('payload.accountId', accountId)) {
+/** One app session to tell about a logout. */
+export interface LogoutTarget {
+  clientId: string;
+  sid: string;
+}
+
+/** The app sessions (client, sid) held by the given provider session documents. */
+export function logoutTargets(sessions: OidcDoc[]): LogoutTarget[] {
+  const targets: LogoutTarget[] = [];
+  for (const session of sessions) {
     const authorizations = (session.payload.authorizations ?? {}) as Authorizations;
     for (const [clientId, { sid }] of Object.entries(authorizations)) {
       if (sid) targets.push({ clientId, sid });
     }
   }
-  const ended = await endAccountSessions(deps.store, accountId);
+  return targets;
+}
+
+/**
+ * Tells each app that registered a `backchannel_logout_uri` which of its sessions ended.
+ * Best-effort: failures are logged, and the wait is capped at {@link BACKCHANNEL_WAIT_MS}.
+ * Returns how many deliveries succeeded within the wait.
+ */
+export async function notifyLogout(
+  deps: { provider: Provider; logger: Logger },
+  accountId: string,
+  targets: LogoutTarget[],
+): Promise<number> {
   let notified = 0;
   const deliveries = targets.map(async ({ clientId, sid }) => {
     try {
@@ -54,5 +63,19 @@ export async function signOutEverywhere(
     new Promise((resolve) => (timer = setTimeout(resolve, BACKCHANNEL_WAIT_MS))),
   ]);
   clearTimeout(timer);
-  return { ...ended, notified };
+  return notified;
+}
+
+/**
+ * Ends every session and grant of the account in the shared store (every instance sees it at
+ * once), then tells each app with a `backchannel_logout_uri` which of its sessions ended.
+ */
+export async function signOutEverywhere(
+  deps: { store: Store; provider: Provider; logger: Logger },
+  accountId: string,
+): Promise<EndedSessions & { notified: number }> {
+  const sessions = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
+  const targets = logoutTargets(await sessions.list('payload.accountId', accountId));
+  const ended = await endAccountSessions(deps.store, accountId);
+  return { ...ended, notified: await notifyLogout(deps, accountId, targets) };
 }

@@ -8,6 +8,8 @@ export class HttpError extends Error {
   readonly expose: boolean;
   /** Extra response headers, e.g. `Retry-After`. */
   headers: Record<string, string> = {};
+  /** Where the error page sends the person on (its default: "Go to your account"). */
+  wayOn?: WayOn;
 
   constructor(
     readonly status: number,
@@ -19,6 +21,23 @@ export class HttpError extends Error {
     super(message);
     this.expose = status < 500;
   }
+}
+
+/** The error page's one way on: a link and its words, e.g. "Back to Recipe Box". */
+export interface WayOn {
+  href: string;
+  label: string;
+}
+
+/** The error page's way on when nothing better is known. */
+export const TO_ACCOUNT: WayOn = { href: '/account', label: 'Go to your account' };
+
+/** How long to wait, in words: "30 seconds", "1 minute", "15 minutes", "2 hours". */
+export function waitWords(seconds: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return unit(Math.max(1, Math.ceil(seconds)), 'second');
+  if (seconds < 3600) return unit(Math.ceil(seconds / 60), 'minute');
+  return unit(Math.ceil(seconds / 3600), 'hour');
 }
 
 /** 400: the request is malformed or a value is invalid. */
@@ -59,8 +78,9 @@ export class UnsupportedMediaType extends HttpError {
 /** 429: too many attempts; carries `Retry-After`. */
 export class TooManyRequests extends HttpError {
   constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'Too many attempts. Wait a moment and try again.');
-    this.headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfterSeconds)));
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, 'rate_limited', `Too many attempts. Try again in ${waitWords(seconds)}.`);
+    this.headers['Retry-After'] = String(seconds);
   }
 }
 

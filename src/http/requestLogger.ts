@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../log/createLogger.js';
 import { requestContext } from '../log/requestContext.js';
 
@@ -23,9 +23,27 @@ export function requestLogger(logger: Logger): Middleware {
       } finally {
         const ms = Math.round((performance.now() - started) * 10) / 10;
         const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms };
-        if (ctx.status >= 500) logger.error(line, 'request');
-        else logger.debug(line, 'request');
+        if (ctx.status < 400) return logger.debug(line, 'request');
+        // Refusals are what operators are asked about: the reference on the error page is the
+        // reqId on this line, with the reason and the app it concerned.
+        const reason = ctx.state.errorCode as string | undefined;
+        const clientId = clientIdOf(ctx);
+        const detail = {
+          ...line,
+          ...(reason ? { reason } : {}),
+          ...(clientId ? { clientId } : {}),
+        };
+        if (ctx.status >= 500) logger.error(detail, 'request');
+        else logger.info(detail, 'request');
       }
     });
   };
+}
+
+/** The app a request concerned: the provider's resolved client, else the `client_id` asked for. */
+function clientIdOf(ctx: Context): string | undefined {
+  const resolved = (ctx as { oidc?: { client?: { clientId?: string } } }).oidc?.client?.clientId;
+  const named = ctx.state.clientId ?? ctx.query.client_id;
+  const id = resolved ?? (typeof named === 'string' ? named : undefined);
+  return id?.slice(0, 100);
 }

@@ -29,8 +29,11 @@ export function consentRoutes(router: Router, deps: InteractionDeps): void {
       throw new BadRequest('unknown_prompt', 'This step is not supported.');
     const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
     const scopes = String(details.params.scope ?? '').split(' ');
+    const accountId = details.session?.accountId;
+    const account = accountId ? await deps.accounts.get(accountId) : undefined;
     deps.renderer.page(ctx, 'consent', {
       uid: details.uid,
+      signedInAs: account?.email,
       csrf: deps.csrf.token(binding(details.uid)),
       clientName: await clientName(deps.provider, details),
       items: (missing.length ? missing : scopes)

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { sameOriginOnly } from '../http/csrf.js';
 import { consentRoutes } from './consentRoutes.js';
 import type { InteractionDeps } from './interactionDeps.js';
+import { leaveRoutes } from './leaveRoutes.js';
 import { recoveryRoutes } from './recoveryRoutes.js';
 import { signInRoutes } from './signInRoutes.js';
 import { signUpRoutes } from './signUpRoutes.js';
@@ -14,5 +15,6 @@ export function createInteractionRouter(deps: InteractionDeps, origin: string): 
   signUpRoutes(router, deps);
   recoveryRoutes(router, deps);
   consentRoutes(router, deps);
+  leaveRoutes(router, deps);
   return router;
 }

@@ -22,13 +22,21 @@ export async function loadInteraction(
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();
+  // From here every error page of this sign-in returns to the app with an OAuth error.
+  const clientId = String(details.params.client_id ?? '');
+  ctx.state.clientId = clientId;
+  const client = await provider.Client.find(clientId).catch(() => undefined);
+  ctx.state.wayOn = {
+    href: `/interaction/${details.uid}/abort`,
+    label: `Back to ${client?.clientName ?? 'the app'}`,
+  };
   return details;
 }
 
 function expired() {
   return new NotFound(
     'interaction_expired',
-    'This sign-in page has expired. Go back to the app you came from and start again.',
+    'This sign-in page has expired. Go back to the app you came from and sign in again from there.',
   );
 }
 

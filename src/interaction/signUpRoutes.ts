@@ -81,14 +81,14 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'Your sign-up code',
+          subject: 'Someone tried to sign up with your address',
           rpName: deps.rpName,
           model: { ...model, code: undefined },
         })
       : composeMail(deps.renderer, {
           to: email,
           name: 'signupCode',
-          subject: 'Your sign-up code',
+          subject: `${code} is your sign-up code`,
           rpName: deps.rpName,
           model,
         });

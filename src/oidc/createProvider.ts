@@ -1,5 +1,6 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
+import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
@@ -122,11 +123,16 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
         typeof out.error_description === 'string'
           ? out.error_description
           : 'The request could not be completed.';
+      ctx.state.errorCode = out.error;
+      const clientId = ctx.oidc?.client?.clientId ?? ctx.oidc?.params?.client_id;
+      if (typeof clientId === 'string') ctx.state.clientId = clientId;
+      // The client or redirect is unknown here, so there is no app to return to.
       renderer.page(ctx as never, 'error', {
         title: 'That did not work',
         message: FRIENDLY_ERRORS[String(out.error)] ?? humanize(description),
         code: out.error,
         requestId: ctx.state?.requestId,
+        wayOn: TO_ACCOUNT,
       });
     },
   };
