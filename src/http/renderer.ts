@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
 import { ROOT_DIR } from '../paths.js';
+import { browserMessagesJson } from './browserMessages.js';
 
 /** Renders nunjucks pages (autoescape on) with the values every page needs. */
 export interface Renderer {
@@ -19,8 +20,9 @@ export function createRenderer(options: { rpName: string; watch?: boolean }): Re
     }),
     { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
+  const messages = browserMessagesJson();
   const render = (name: string, model: Record<string, unknown>): string =>
-    env.render(name, { rpName: options.rpName, ...model });
+    env.render(name, { rpName: options.rpName, browserMessages: messages, ...model });
   return {
     render,
     page(ctx, name, model = {}) {
