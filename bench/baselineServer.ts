@@ -17,7 +17,7 @@ import mount from 'koa-mount';
 import type { InteractionResults } from 'oidc-provider';
 import { createAccountRepository } from '../src/accounts/accountRepository.js';
 import { loadConfig } from '../src/config.js';
-import { createRenderer } from '../src/http/renderer.js';
+import { rendererFor } from '../src/http/renderer.js';
 import { createLogger } from '../src/log/createLogger.js';
 import { createProvider } from '../src/oidc/createProvider.js';
 import { loadKeyMaterial } from '../src/oidc/keyMaterial.js';
@@ -28,7 +28,7 @@ const logger = createLogger(config.logLevel);
 const store = await openStore({ dataDir: config.dataDir, mongodbUri: config.mongodbUri });
 const keys = await loadKeyMaterial(store);
 const accounts = await createAccountRepository(store);
-const renderer = createRenderer({ rpName: config.rpName });
+const renderer = rendererFor(config);
 const provider = await createProvider({
   issuer: config.issuer,
   secure: config.secure,

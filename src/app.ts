@@ -11,21 +11,22 @@ import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
-import { authorizationPostRefusal } from './http/authorizationPostRefusal.js';
+import { authorizationPost } from './http/authorizationPost.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
-import { createRenderer } from './http/renderer.js';
+import { rendererFor } from './http/renderer.js';
 import { requestLogger } from './http/requestLogger.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { staticFiles } from './http/staticFiles.js';
+import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics, type Metrics } from './metrics/createMetrics.js';
 import { httpMetrics } from './metrics/httpMetrics.js';
-import { instrumentCeremonies, observeChallenges } from './metrics/instrumentCeremonies.js';
+import { instrumentCeremonies } from './metrics/instrumentCeremonies.js';
 import { instrumentStore } from './metrics/instrumentStore.js';
 import { metricsRoute } from './metrics/metricsRoute.js';
 import { createProvider } from './oidc/createProvider.js';
@@ -37,7 +38,7 @@ import {
   createCredentialRepository,
   type CredentialRepository,
 } from './passkeys/credentialRepository.js';
-import { createPasskeyCeremonies } from './passkeys/passkeyCeremonies.js';
+import { createPasskeyCeremonies } from './passkeys/createPasskeyCeremonies.js';
 import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
 import { ROOT_DIR } from './paths.js';
 import type { Store } from './store/collection.js';
@@ -56,8 +57,9 @@ export interface Sesame {
 }
 
 /**
- * The composition root: store → repositories → ceremonies → provider → Koa app. Nothing else
- * in Sesame builds services; tests call this with a throwaway store.
+ * The composition root: store → repositories → ceremonies → provider → Koa app. The server and
+ * tests build Sesame through it (tests with a throwaway store); the `sesame` CLI builds only
+ * the repositories it needs over the same store.
  */
 export async function createApp(
   config: Config,
@@ -75,7 +77,7 @@ export async function createApp(
   const store = instrumentStore(deps.store, metrics);
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
-  const renderer = createRenderer({ rpName: config.rpName });
+  const renderer = rendererFor(config);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -95,7 +97,7 @@ export async function createApp(
       origin: config.origin,
       accounts,
       credentials,
-      challenges: observeChallenges(challenges),
+      challenges,
       audit,
     }),
     metrics,
@@ -188,9 +190,10 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
-  app.use(authorizationPostRefusal());
+  app.use(authorizationPost());
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */
 export interface Config {
@@ -28,6 +29,14 @@ export interface Config {
   rateLimitMultiplier: number;
   /** Bearer token `/metrics` demands; unset: `/metrics` is open (block it at the proxy). */
   metricsToken: string | undefined;
+  /** Language of pages and mails when nothing else chooses one (SPEC.md §13). */
+  defaultLocale: string;
+  /** The operator's message overrides, merged over `locales/`. */
+  localesDir: string | undefined;
+  /** Logo on pages and mails: an https URL or a path on this server. */
+  brandLogoUrl: string | undefined;
+  /** Accent colour (hex), at least 4.5:1 on white. */
+  brandColor: string | undefined;
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -118,6 +127,7 @@ const schema = z.object({
       (v) => v === undefined || /^[\x21-\x7e]{16,256}$/.test(v),
       'must be 16 to 256 printable characters without spaces',
     ),
+  ...brandEnvSchema,
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -143,6 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     );
   }
   const v = parsed.data;
+  const locales = availableLocales(v.LOCALES_DIR);
+  if (!locales.includes(v.DEFAULT_LOCALE)) {
+    throw new ConfigError(
+      `DEFAULT_LOCALE has no message file (there are: ${locales.join(', ')}) (got ${JSON.stringify(v.DEFAULT_LOCALE)})`,
+    );
+  }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
   return {
     port: v.PORT,
@@ -160,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     secure: v.ISSUER.protocol === 'https:',
     rateLimitMultiplier: v.BENCH_RATE_LIMIT_MULTIPLIER,
     metricsToken: v.METRICS_TOKEN,
+    defaultLocale: v.DEFAULT_LOCALE,
+    localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
+    brandLogoUrl: v.BRAND_LOGO_URL,
+    brandColor: v.BRAND_COLOR?.toLowerCase(),
   };
 }
 

@@ -5,7 +5,7 @@ import type { AccountDeps } from './accountDeps.js';
 import { authenticatorName, knownAaguid } from './authenticatorName.js';
 import { listSessions } from './accountSessions.js';
 import { connectedApps } from './connectedApps.js';
-import { describeUserAgent } from './describeUserAgent.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
 import { maskIp } from './maskIp.js';
 

@@ -2,8 +2,8 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
-import { requestOrigin } from '../interaction/loadInteraction.js';
-import { listedTransports } from '../passkeys/fakeCredentials.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { listedTransports } from '../passkeys/listedTransports.js';
 import {
   authenticationResponseSchema,
   registrationResponseSchema,
@@ -11,7 +11,7 @@ import {
 import { DuplicateKeyError } from '../store/collection.js';
 import type { AccountDeps } from './accountDeps.js';
 import { authenticatorName } from './authenticatorName.js';
-import { describeUserAgent } from './describeUserAgent.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { accountBinding, authorizeChange } from './loadAccountSession.js';
 
 const csrfBody = z.object({ _csrf: z.string().max(100) }).strict();

@@ -5,7 +5,7 @@ import { emailSchema } from '../accounts/normalizeEmail.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { nameSchema } from '../interaction/signUpRoutes.js';
-import { requestOrigin } from '../interaction/loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { Mail } from '../mail/mailer.js';
 import { DuplicateKeyError } from '../store/collection.js';

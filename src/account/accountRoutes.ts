@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
-import { requestOrigin } from '../interaction/loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { startAccountSignIn } from './accountSignIn.js';
@@ -17,12 +17,12 @@ import { signOutEverywhere } from './signOutEverywhere.js';
 const csrfField = z.string().max(100).optional();
 /** A passkey's name: 1–64 characters, no control characters. */
 export const passkeyNameSchema = z
-  .string({ message: 'Enter a name for the passkey.' })
+  .string({ message: 'errors.passkey_name_missing' })
   .trim()
-  .min(1, 'Enter a name for the passkey.')
-  .max(64, 'That name is too long (64 characters at most).')
+  .min(1, 'errors.passkey_name_missing')
+  .max(64, 'errors.passkey_name_too_long')
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'The name cannot contain control characters.');
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.passkey_name_control');
 const credentialIdParam = z
   .string()
   .min(1)
@@ -33,7 +33,7 @@ const csrfOnlyForm = z.object({ _csrf: csrfField });
 const revokeForm = z.object({
   _csrf: csrfField,
   client_id: z
-    .string({ message: 'Choose an app.' })
+    .string({ message: 'errors.app_missing' })
     .min(1)
     .max(200)
     .regex(/^[\w.~:/-]+$/, 'That app id is not valid.'),
@@ -49,7 +49,9 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   const ownPasskey = async (session: AccountSession, id: string) => {
     const credential = await deps.credentials.get(id);
     if (!credential || credential.accountId !== session.account.id)
-      throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     return credential;
   };
 
@@ -70,7 +72,10 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   router.post('/account/passkeys/:id/rename', async (ctx) => {
     const id = credentialIdParam.safeParse(ctx.params.id);
     const form = await readBody(ctx, 'form', renameForm);
-    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    if (!id.success)
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     await change(ctx, form._csrf, async (session) => {
       const credential = await ownPasskey(session, id.data);
       await deps.credentials.update({ ...credential, name: form.name });
@@ -87,7 +92,10 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   router.post('/account/passkeys/:id/delete', async (ctx) => {
     const id = credentialIdParam.safeParse(ctx.params.id);
     const form = await readBody(ctx, 'form', csrfOnlyForm);
-    if (!id.success) throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+    if (!id.success)
+      throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+        'not_your_passkey',
+      );
     await change(ctx, form._csrf, async (session) => {
       const credential = await ownPasskey(session, id.data);
       const lastOne = () =>

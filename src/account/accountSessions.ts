@@ -1,6 +1,6 @@
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { AccountDeps } from './accountDeps.js';
-import { describeUserAgent } from './describeUserAgent.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { maskIp } from './maskIp.js';
 import { logoutTargets, notifyLogout } from './signOutEverywhere.js';
 

@@ -7,7 +7,7 @@ import type { AccountDeps } from './accountDeps.js';
 
 const STATE_COOKIE = 'sesame.account_state';
 /** Signing in to the account page can always restart from the page itself. */
-const START_AGAIN = { href: '/account', label: 'Start again' };
+const START_AGAIN = { href: '/account', key: 'errorPage.startAgain' };
 
 /**
  * Sends the person through Sesame's ordinary sign-in as its own first-party public client

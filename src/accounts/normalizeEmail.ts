@@ -5,14 +5,14 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** A person-friendly email field: a string, at most 254 characters, one `@`, a dotted domain. */
+/** A person-friendly email field (its messages are catalogue keys): a string, at most 254 characters, one `@`, a dotted domain. */
 export const emailSchema = z
-  .string({ message: 'Enter your email address.' })
+  .string({ message: 'errors.email_missing' })
   .trim()
-  .min(1, 'Enter your email address.')
-  .max(254, 'That email address is too long.')
+  .min(1, 'errors.email_missing')
+  .max(254, 'errors.email_too_long')
   .regex(
     /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/,
-    'Enter a valid email address, like name@example.com.',
+    'errors.email_invalid',
   )
   .transform(normalizeEmail);

@@ -7,7 +7,7 @@ import {
   type UserDetails,
 } from '../accounts/userAdministration.js';
 import { loadConfig } from '../config.js';
-import { createRenderer } from '../http/renderer.js';
+import { rendererFor } from '../http/renderer.js';
 import { createLogger } from '../log/createLogger.js';
 import { createMailer } from '../mail/mailer.js';
 import type { CliContext } from './cliContext.js';
@@ -33,7 +33,7 @@ async function administration(cli: CliContext): Promise<UserAdministration> {
     store: cli.store,
     issuer: config.issuer,
     rpName: config.rpName,
-    renderer: createRenderer({ rpName: config.rpName }),
+    renderer: rendererFor(config),
     mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger }),
     actor: actor(),
   });

@@ -15,7 +15,7 @@ const refused = () =>
     'This form has expired or did not come from this site. Go back, reload the page and try again.',
   );
 
-/** Builds CSRF tokens keyed by `secret` (a stored cookie key). */
+/** Builds CSRF tokens keyed by `secret` (the stored HMAC key, which never rotates). */
 export function createCsrf(secret: string): Csrf {
   const token = (binding: string) =>
     createHmac('sha256', secret).update(`csrf:${binding}`).digest('base64url');

@@ -28,13 +28,13 @@ export function errorHandler(renderer: Renderer, logger: Logger): Middleware {
       ctx.state.errorCode = err.code;
       for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
       const message = err.expose
-        ? err.message
-        : 'Something went wrong on our side. Please try again.';
+        ? renderer.message(ctx, `errors.${err.key ?? err.code}`, err.params, err.message)
+        : renderer.message(ctx, 'errors.server_error');
       if (wantsJson(ctx)) {
         ctx.body = { error: err.code, error_description: message };
       } else {
         renderer.page(ctx, 'error', {
-          title: titleFor(err.status),
+          title: renderer.message(ctx, titleFor(err.status)),
           message,
           requestId: ctx.state.requestId,
           wayOn: err.wayOn ?? (ctx.state.wayOn as WayOn | undefined) ?? TO_ACCOUNT,
@@ -51,11 +51,9 @@ function toHttpError(caught: unknown): HttpError {
   const status = (caught as { status?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const e = caught as { message?: string; expose?: boolean };
-    return new HttpError(
-      status,
-      'invalid_request',
-      e.expose && e.message ? e.message : 'The request was not valid.',
-    );
+    const detail = e.expose && e.message ? e.message : undefined;
+    const err = new HttpError(status, 'invalid_request', detail ?? 'The request was not valid.');
+    return detail ? err.withMessage('invalid_field', { detail }) : err;
   }
   return new HttpError(500, 'server_error', 'internal error');
 }
@@ -65,9 +63,10 @@ export function wantsJson(ctx: Context): boolean {
   return Boolean(ctx.is('application/json')) || ctx.accepts('html', 'json') === 'json';
 }
 
+/** The error page's heading (a catalogue key) for `status`. */
 function titleFor(status: number): string {
-  if (status === 404) return 'Not found';
-  if (status === 429) return 'Too many attempts';
-  if (status >= 500) return 'Something went wrong';
-  return 'That did not work';
+  if (status === 404) return 'errorPage.notFound';
+  if (status === 429) return 'errorPage.tooMany';
+  if (status >= 500) return 'errorPage.serverError';
+  return 'errorPage.failed';
 }

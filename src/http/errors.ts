@@ -10,6 +10,13 @@ export class HttpError extends Error {
   headers: Record<string, string> = {};
   /** Where the error page sends the person on (its default: "Go to your account"). */
   wayOn?: WayOn;
+  /**
+   * The catalogue message shown to people is `errors.<key>` (default: the code), in their
+   * language; `message` stays the English text for logs and a fallback.
+   */
+  key: string | undefined;
+  /** Values the catalogue message interpolates, e.g. `{ seconds: 30 }`. */
+  params: Record<string, unknown> = {};
 
   constructor(
     readonly status: number,
@@ -21,23 +28,43 @@ export class HttpError extends Error {
     super(message);
     this.expose = status < 500;
   }
+
+  /** Shows `errors.<key>` (with `params`) instead of `errors.<code>`; returns this error. */
+  withMessage(key: string | undefined, params: Record<string, unknown> = {}): this {
+    this.key = key;
+    this.params = params;
+    return this;
+  }
 }
 
-/** The error page's one way on: a link and its words, e.g. "Back to Recipe Box". */
+/** The error page's one way on: a link and its words (a catalogue key), e.g. "Back to {app}". */
 export interface WayOn {
   href: string;
-  label: string;
+  key: string;
+  params?: Record<string, string>;
 }
 
 /** The error page's way on when nothing better is known. */
-export const TO_ACCOUNT: WayOn = { href: '/account', label: 'Go to your account' };
+export const TO_ACCOUNT: WayOn = { href: '/account', key: 'errorPage.toAccount' };
 
-/** How long to wait, in words: "30 seconds", "1 minute", "15 minutes", "2 hours". */
-export function waitWords(seconds: number): string {
-  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (seconds < 60) return unit(Math.max(1, Math.ceil(seconds)), 'second');
-  if (seconds < 3600) return unit(Math.ceil(seconds / 60), 'minute');
-  return unit(Math.ceil(seconds / 3600), 'hour');
+/** A wait rounded up to the largest fitting unit: 30 seconds, 1 minute, 15 minutes, 2 hours. */
+export function waitIn(seconds: number): { count: number; unit: 'seconds' | 'minutes' | 'hours' } {
+  if (seconds < 60) return { count: Math.max(1, Math.ceil(seconds)), unit: 'seconds' };
+  if (seconds < 3600) return { count: Math.ceil(seconds / 60), unit: 'minutes' };
+  return { count: Math.ceil(seconds / 3600), unit: 'hours' };
+}
+
+/** The catalogue message of a 429, by the unit of the wait (each with its plural forms). */
+const WAIT_KEYS = {
+  seconds: 'rate_limited_seconds',
+  minutes: 'rate_limited_minutes',
+  hours: 'rate_limited_hours',
+} as const;
+
+/** The same wait in English words, for logs. */
+function waitWords(seconds: number): string {
+  const { count, unit } = waitIn(seconds);
+  return `${count} ${count === 1 ? unit.slice(0, -1) : unit}`;
 }
 
 /** 400: the request is malformed or a value is invalid. */
@@ -72,6 +99,7 @@ export class PayloadTooLarge extends HttpError {
 export class UnsupportedMediaType extends HttpError {
   constructor(expected: string) {
     super(415, 'unsupported_media_type', `Send the request as ${expected}.`);
+    this.params = { expected };
   }
 }
 
@@ -81,6 +109,9 @@ export class TooManyRequests extends HttpError {
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
     super(429, 'rate_limited', `Too many attempts. Try again in ${waitWords(seconds)}.`);
     this.headers['Retry-After'] = String(seconds);
+    // "Try again in 15 minutes", in the person's language and plural.
+    const wait = waitIn(seconds);
+    this.withMessage(WAIT_KEYS[wait.unit], { count: wait.count, seconds });
   }
 }
 

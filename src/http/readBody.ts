@@ -40,7 +40,9 @@ export async function readBody<S extends z.ZodType>(
     const status = (err as { status?: number }).status;
     if (status === 413) throw new PayloadTooLarge();
     if (status === 415) throw new UnsupportedMediaType(type.label);
-    throw new BadRequest('invalid_request', 'The request body could not be read.');
+    throw new BadRequest('invalid_request', 'The request body could not be read.').withMessage(
+      'request_unreadable',
+    );
   }
   return validate(schema, raw);
 }

@@ -1,33 +1,140 @@
 import path from 'node:path';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
+import type { Config } from '../config.js';
+import { loadCatalogue, type Catalogue, type MessageParams } from '../i18n/catalogue.js';
+import { requestLocale } from '../i18n/requestLocale.js';
 import { ROOT_DIR } from '../paths.js';
-import { browserMessagesJson } from './browserMessages.js';
 
 /** Renders nunjucks pages (autoescape on) with the values every page needs. */
 export interface Renderer {
-  /** Renders `views/<name>.njk` into the response as HTML. */
+  /** Renders `views/<name>.njk` into the response as HTML, in the request's language. */
   page(ctx: Context, name: string, model?: Record<string, unknown>): void;
-  /** Renders any template to a string (used for mail). */
+  /**
+   * Renders any template to a string (used for mail) in `model.locale` (default: the default
+   * language). `.txt.njk` templates are plain text: nothing in them is HTML-escaped.
+   */
   render(name: string, model: Record<string, unknown>): string;
+  /**
+   * One catalogue message as plain text in the request's language (`fallback`, else the key,
+   * when the catalogue has no such message) — for error descriptions and JSON answers.
+   */
+  message(ctx: Context, key: string, params?: MessageParams, fallback?: string): string;
+  /** The message catalogue pages and mails read from. */
+  readonly catalogue: Catalogue;
 }
 
-/** Builds the renderer over `views/`. Templates are cached unless `watch` is set. */
-export function createRenderer(options: { rpName: string; watch?: boolean }): Renderer {
-  const env = new nunjucks.Environment(
+/** The operator's brand as pages and mails show it. */
+export interface Brand {
+  name: string;
+  logoUrl?: string | undefined;
+  /** The logo as an absolute URL, for mails. */
+  mailLogoUrl?: string | undefined;
+  /** Accent colour (hex), already contrast-checked. */
+  color?: string | undefined;
+}
+
+/**
+ * Builds the renderer over `views/`. Every template gets `t(key, params)` (a key ending in
+ * `Html` keeps its markup and escapes only the values; any other message is escaped whole by
+ * autoescape, so each value is escaped exactly once), `locale`, `dir`, `brand`, `languages`
+ * (the switcher's links) and `scriptMessages` (the `script` namespace as JSON for page scripts).
+ */
+export function createRenderer(options: {
+  rpName: string;
+  catalogue: Catalogue;
+  brand?: Omit<Brand, 'name'>;
+  watch?: boolean;
+}): Renderer {
+  const { catalogue } = options;
+  const loader = () =>
     new nunjucks.FileSystemLoader(path.join(ROOT_DIR, 'views'), {
       noCache: Boolean(options.watch),
-    }),
-    { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
-  );
-  const messages = browserMessagesJson();
-  const render = (name: string, model: Record<string, unknown>): string =>
-    env.render(name, { rpName: options.rpName, browserMessages: messages, ...model });
+    });
+  const settings = { throwOnUndefined: false, trimBlocks: true, lstripBlocks: true };
+  const htmlEnv = new nunjucks.Environment(loader(), { ...settings, autoescape: true });
+  const textEnv = new nunjucks.Environment(loader(), { ...settings, autoescape: false });
+  const brand: Brand = { name: options.rpName, ...options.brand };
+
+  const localised = (locale: string, html: boolean) => ({
+    locale,
+    dir: catalogue.dir(locale),
+    rpName: options.rpName,
+    brand,
+    t: (key: string, params: MessageParams = {}) => {
+      const withBrand = { rpName: options.rpName, ...params };
+      return html && /Html$/.test(key)
+        ? new nunjucks.runtime.SafeString(catalogue.html(locale, key, withBrand))
+        : catalogue.t(locale, key, withBrand);
+    },
+  });
+
+  const render = (name: string, model: Record<string, unknown>): string => {
+    const locale = typeof model.locale === 'string' ? model.locale : catalogue.defaultLocale;
+    const html = !name.endsWith('.txt.njk');
+    return (html ? htmlEnv : textEnv).render(name, { ...localised(locale, html), ...model });
+  };
+
   return {
+    catalogue,
     render,
+    message(ctx, key, params = {}, fallback) {
+      if (!catalogue.has(key)) return fallback ?? key;
+      return catalogue.t(requestLocale(ctx, catalogue), key, { rpName: options.rpName, ...params });
+    },
     page(ctx, name, model = {}) {
+      const locale = requestLocale(ctx, catalogue);
+      const here = ctx.method === 'GET' ? ctx.originalUrl : ctx.path;
       ctx.type = 'html';
-      ctx.body = render(`${name}.njk`, { nonce: ctx.state.cspNonce, ...model });
+      ctx.set('Content-Language', locale);
+      ctx.body = render(`${name}.njk`, {
+        nonce: ctx.state.cspNonce,
+        languages: catalogue.locales.map((code) => ({
+          code,
+          name: catalogue.nativeName(code),
+          href: `/locale/${code}?return=${encodeURIComponent(here)}`,
+          current: code === locale,
+        })),
+        scriptMessages: jsonForScript(catalogue.namespace(locale, 'script')),
+        ...model,
+        locale,
+      });
     },
   };
+}
+
+/**
+ * The renderer as configured (SPEC.md §13): the catalogue with the operator's overrides, the
+ * default language, RP_NAME, BRAND_LOGO_URL (made absolute for mails) and BRAND_COLOR.
+ */
+export function rendererFor(
+  config: Pick<
+    Config,
+    'rpName' | 'issuer' | 'defaultLocale' | 'localesDir' | 'brandLogoUrl' | 'brandColor'
+  >,
+): Renderer {
+  const logo = config.brandLogoUrl;
+  return createRenderer({
+    rpName: config.rpName,
+    catalogue: loadCatalogue({
+      defaultLocale: config.defaultLocale,
+      overridesDir: config.localesDir,
+    }),
+    brand: {
+      logoUrl: logo,
+      mailLogoUrl: logo?.startsWith('/') ? `${config.issuer}${logo}` : logo,
+      color: config.brandColor,
+    },
+  });
+}
+
+/** JSON safe inside `<script type="application/json">` (no `</script>` or `<!--` can form). */
+export function jsonForScript(value: unknown): nunjucks.runtime.SafeString {
+  const json = JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return new nunjucks.runtime.SafeString(json);
 }

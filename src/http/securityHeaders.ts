@@ -1,11 +1,36 @@
 import { randomBytes } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
+
+/** An oidc-provider client as far as the CSP needs it. */
+interface FormClient {
+  redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
+}
+
+/**
+ * Lets a form on this response's page post to, or be redirected after posting to, these URIs'
+ * origins (CSP `form-action`): the consent page's Allow and Deny end at the app's redirect URI.
+ */
+export function allowFormTargets(ctx: Context, uris: readonly string[]): void {
+  ((ctx.state.formTargets ??= []) as string[]).push(...uris);
+}
+
+/** CSP sources for the origins of `uris` (`https://app.example`, or `myapp:` for a custom scheme). */
+function formSources(uris: readonly string[]): string[] {
+  const sources = new Set<string>();
+  for (const uri of uris) {
+    if (!URL.canParse(uri)) continue;
+    const url = new URL(uri);
+    sources.add(url.origin === 'null' ? url.protocol : url.origin);
+  }
+  return [...sources];
+}
 
 /**
  * Sets security headers on every response: a CSP whose only script source is a per-request
  * nonce (oidc-provider adds hashes for its own inline scripts to it), no framing, no sniffing,
- * no referrer, HSTS on https, and `Cache-Control: no-store` for everything but static assets
- * and public metadata.
+ * no referrer, forms posting only to Sesame (and the app a page ends at), HSTS on https, and
+ * `Cache-Control: no-store` for everything but static assets and public metadata.
  */
 export function securityHeaders(options: { secure: boolean }): Middleware {
   return async (ctx, next) => {
@@ -21,6 +46,7 @@ export function securityHeaders(options: { secure: boolean }): Middleware {
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
+        "form-action 'self'",
         "frame-ancestors 'none'",
       ].join('; '),
     );
@@ -36,5 +62,19 @@ export function securityHeaders(options: { secure: boolean }): Middleware {
       ctx.path === '/jwks';
     if (!cacheable) ctx.set('Cache-Control', 'no-store');
     await next();
+    // Pages that end at an app (consent, form_post, logout) may send the person there: its
+    // registered redirect and post-logout origins, and only those, join `'self'`.
+    const client = (ctx as { oidc?: { client?: FormClient } }).oidc?.client;
+    const sources = formSources([
+      ...((ctx.state.formTargets as string[] | undefined) ?? []),
+      ...(client?.redirectUris ?? []),
+      ...(client?.postLogoutRedirectUris ?? []),
+    ]);
+    const csp = ctx.response.get('Content-Security-Policy');
+    if (sources.length && csp)
+      ctx.set(
+        'Content-Security-Policy',
+        csp.replace("form-action 'self'", ["form-action 'self'", ...sources].join(' ')),
+      );
   };
 }

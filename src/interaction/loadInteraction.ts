@@ -22,13 +22,16 @@ export async function loadInteraction(
     throw expired();
   }
   if (details.uid !== ctx.params.uid) throw expired();
+  // The app's preferred languages choose this interaction's pages (src/i18n/requestLocale.ts).
+  ctx.state.uiLocales = details.params.ui_locales;
   // From here every error page of this sign-in returns to the app with an OAuth error.
   const clientId = String(details.params.client_id ?? '');
   ctx.state.clientId = clientId;
   const client = await provider.Client.find(clientId).catch(() => undefined);
   ctx.state.wayOn = {
     href: `/interaction/${details.uid}/abort`,
-    label: `Back to ${client?.clientName ?? 'the app'}`,
+    key: 'errorPage.backTo',
+    params: { app: client?.clientName ?? clientId },
   };
   return details;
 }
@@ -56,16 +59,4 @@ export async function loadLoginInteraction(
     );
   }
   return details;
-}
-
-/** The client's display name for pages (falls back to its id). */
-export async function clientName(provider: Provider, details: InteractionDetails): Promise<string> {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await provider.Client.find(clientId);
-  return client?.clientName ?? clientId;
-}
-
-/** The request's origin facts recorded in audit events. */
-export function requestOrigin(ctx: Context): { ip: string; userAgent: string } {
-  return { ip: ctx.ip, userAgent: ctx.get('User-Agent').slice(0, 256) };
 }

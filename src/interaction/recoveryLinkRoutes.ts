@@ -10,12 +10,14 @@ import {
 import { afterResponse } from '../http/afterResponse.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
+import { describeUserAgent } from '../http/describeUserAgent.js';
 import { composeMail } from '../mail/composeMail.js';
 import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadInteraction, requestOrigin, type InteractionDetails } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const linkQuery = z.object({ token: recoveryTokenSchema });
 const optionsBody = z.object({ token: recoveryTokenSchema }).strict();
@@ -105,7 +107,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Use another device or passkey provider.',
-        );
+        ).withMessage('passkey_exists_other_device');
       }
       throw err;
     }
@@ -141,7 +143,8 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
           model: {
             name: account.name,
             when: new Date(at).toUTCString(),
-            browser: from.userAgent || 'unknown',
+            // Sesame's own words for the browser, never the User-Agent text it was sent.
+            browser: describeUserAgent(from.userAgent) ?? 'an unrecognised browser',
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,

@@ -7,7 +7,8 @@ import { afterResponse } from '../http/afterResponse.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadLoginInteraction } from './loadInteraction.js';
 import { recoveryLinkRoutes } from './recoveryLinkRoutes.js';
 
 const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) });

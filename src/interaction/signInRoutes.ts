@@ -1,12 +1,16 @@
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
 import { readBody } from '../http/readBody.js';
-import { fakeCredentials, listedTransports } from '../passkeys/fakeCredentials.js';
+import { fakeCredentials } from '../passkeys/fakeCredentials.js';
+import { listedTransports } from '../passkeys/listedTransports.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName, loadInteraction, requestOrigin } from './loadInteraction.js';
+import { clientName } from '../http/clientName.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
 const optionsBody = z.object({ email: emailSchema.optional() }).strict();
 const verifyBody = z.object({ response: authenticationResponseSchema }).strict();
@@ -17,22 +21,25 @@ function hintedEmail(hint: unknown): string {
   return parsed.success ? parsed.data : '';
 }
 
+/** Renders the sign-in page for an interaction at the login prompt. */
+export async function signInPage(
+  deps: InteractionDeps,
+  ctx: Context,
+  details: InteractionDetails,
+): Promise<void> {
+  deps.renderer.page(ctx, 'signIn', {
+    uid: details.uid,
+    email: hintedEmail(details.params.login_hint),
+    clientName: await clientName(deps.provider, details),
+  });
+}
+
 /**
- * The sign-in page and its two JSON calls: options (discoverable, or email-first with the
- * account's credentials or a deterministic fake list) and verify (assertion → login result).
+ * The sign-in page's two JSON calls: options (discoverable, or email-first with the account's
+ * credentials or a deterministic fake list) and verify (assertion → login result).
  */
 export function signInRoutes(router: Router, deps: InteractionDeps): void {
   const binding = (uid: string) => `interaction:${uid}`;
-
-  router.get('/interaction/:uid', async (ctx, next) => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== 'login') return next();
-    deps.renderer.page(ctx, 'signIn', {
-      uid: details.uid,
-      email: hintedEmail(details.params.login_hint),
-      clientName: await clientName(deps.provider, details),
-    });
-  });
 
   router.post('/interaction/:uid/passkey/options', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
@@ -66,6 +73,17 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
 
   router.post('/interaction/:uid/passkey/verify', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
+    if (details.result?.login) {
+      // A second ceremony on the same page (autofill and the button) finished after the
+      // first: nobody is signed in twice, and the page is told where the first one continues.
+      ctx.status = 409;
+      ctx.body = {
+        error: 'already_signed_in',
+        error_description: 'You are already signed in. Continuing to the app…',
+        redirectTo: details.returnTo,
+      };
+      return;
+    }
     const { response } = await readBody(ctx, 'json', verifyBody);
     await deps.limiter.hit(`ceremony:ip:${ctx.ip}`, deps.limits.ceremonyPerIp);
     const from = requestOrigin(ctx);

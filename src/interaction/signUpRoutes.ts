@@ -11,21 +11,20 @@ import { registrationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { loadLoginInteraction, requestOrigin } from './loadInteraction.js';
+import { requestOrigin } from '../http/requestOrigin.js';
+import { loadLoginInteraction } from './loadInteraction.js';
 
 /** A display name: 1–100 characters, no control characters. */
 export const nameSchema = z
-  .string({ message: 'Enter your name.' })
+  .string({ message: 'errors.name_missing' })
   .trim()
-  .min(1, 'Enter your name.')
-  .max(100, 'That name is too long (100 characters at most).')
+  .min(1, 'errors.name_missing')
+  .max(100, 'errors.name_too_long')
   // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'Your name cannot contain control characters.');
+  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.name_control');
 
 const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
-const optionsBody = z
-  .object({ code: z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.') })
-  .strict();
+const optionsBody = z.object({ code: z.string().regex(/^\d{6}$/, 'errors.code_format') }).strict();
 const verifyBody = z.object({ response: registrationResponseSchema }).strict();
 
 /**
@@ -40,6 +39,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     ctx: Context,
     uid: string,
     values: { email?: string; name?: string },
+    /** A catalogue key (`errors.email_invalid`): the schemas' messages are keys. */
     error?: string,
   ) =>
     deps.renderer.page(ctx, 'signUp', {
@@ -76,7 +76,8 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name,
       taken,
     });
-    const model = { name, code, issuer: deps.issuer, rpName: deps.rpName };
+    // The address has proven nothing yet: the mail carries no word the form's sender chose.
+    const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
@@ -144,7 +145,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       throw new BadRequest(
         'code_expired',
         'This sign-up has expired or was already used. Start again to get a new code.',
-      );
+      ).withMessage('signup_expired');
     }
     const account: Account = {
       id: pending.accountId,
@@ -162,7 +163,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
         throw new BadRequest(
           'passkey_exists',
           'This passkey is already registered. Sign in with it instead.',
-        );
+        ).withMessage('passkey_exists_sign_in');
       }
       throw err;
     }

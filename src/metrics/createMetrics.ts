@@ -1,8 +1,5 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-/** How a person signed in: passkey without an email, email first, or by creating an account. */
-export type SignInMethod = 'discoverable' | 'email-first' | 'signup';
-
 /** Sesame's Prometheus metrics, in their own registry (one per app, so tests stay apart). */
 export interface Metrics {
   registry: Registry;

@@ -87,7 +87,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       revocation: { enabled: true },
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client) => client.clientAuthMethod !== 'none',
+        // Only the client a token was issued to may learn about it (Sesame registers no
+        // resource servers); everyone else, public clients included, gets `active: false`.
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
@@ -127,9 +130,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       const clientId = ctx.oidc?.client?.clientId ?? ctx.oidc?.params?.client_id;
       if (typeof clientId === 'string') ctx.state.clientId = clientId;
       // The client or redirect is unknown here, so there is no app to return to.
+      const code = String(out.error);
       renderer.page(ctx as never, 'error', {
-        title: 'That did not work',
-        message: FRIENDLY_ERRORS[String(out.error)] ?? humanize(description),
+        title: renderer.message(ctx as never, 'errorPage.failed'),
+        message: FRIENDLY_ERRORS.has(code)
+          ? renderer.message(ctx as never, `errors.${code}`)
+          : humanize(description),
         code: out.error,
         requestId: ctx.state?.requestId,
         wayOn: TO_ACCOUNT,
@@ -150,13 +156,11 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   return provider;
 }
 
-/** Errors shown on a page (never redirected), in words for the person who meets them. */
-const FRIENDLY_ERRORS: Record<string, string> = {
-  invalid_client:
-    'This app is not registered here, so it cannot sign you in. Contact the app’s support.',
-  invalid_redirect_uri:
-    'This app asked to send you to an address it has not registered. For your safety, you were not sent there.',
-};
+/**
+ * Errors shown on a page (never redirected) in the person's words (`errors.<code>` in the
+ * catalogue); others show oidc-provider's own description.
+ */
+const FRIENDLY_ERRORS = new Set(['invalid_client', 'invalid_redirect_uri']);
 
 /** oidc-provider's descriptions are lower-case fragments; start them with a capital. */
 function humanize(text: string): string {

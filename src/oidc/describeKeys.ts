@@ -1,5 +1,6 @@
 import type { Store } from '../store/collection.js';
-import { isActivated, keysCollection, orderKeys, type StoredKey } from './keyMaterial.js';
+import { isActivated, keysCollection, orderKeys } from './keyMaterial.js';
+import type { StoredKey } from './storedKey.js';
 
 /**
  * Where a key stands: `next` is published but does not sign yet, `active` signs, `previous`

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { StoredKey } from './keyMaterial.js';
+import type { StoredKey } from './storedKey.js';
 
 /** The signing algorithms Sesame keeps a key for; clients choose one with `id_token_signed_response_alg`. */
 export const SIGNING_ALGORITHMS = ['RS256', 'ES256'] as const;

@@ -1,6 +1,7 @@
 import type { Store } from '../store/collection.js';
 import { describeKeys, type KeyInfo } from './describeKeys.js';
-import { keysCollection, type StoredKey } from './keyMaterial.js';
+import { keysCollection } from './keyMaterial.js';
+import type { StoredKey } from './storedKey.js';
 import { newSecretKey, newSigningKey, SIGNING_ALGORITHMS } from './newKeys.js';
 
 const MINUTE = 60_000;

@@ -1,17 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AllowedCredential } from './passkeyCeremonies.js';
-
-/** Every transport WebAuthn names; listed for a credential whose authenticator reported none. */
-const ALL_TRANSPORTS = ['ble', 'hybrid', 'internal', 'nfc', 'usb'];
-
-/**
- * Transports as an allowCredentials entry shows them, for real and fake entries alike: sorted
- * and de-duplicated, and all of them when the authenticator reported none (which means "any"),
- * so the `transports` key is present in every entry.
- */
-export function listedTransports(transports: readonly string[]): string[] {
-  return transports.length === 0 ? [...ALL_TRANSPORTS] : [...new Set(transports)].sort();
-}
+import { ALL_TRANSPORTS, listedTransports } from './listedTransports.js';
 
 /**
  * Shapes real passkeys take in an allowCredentials list: id length in bytes and transports.

@@ -17,7 +17,10 @@ export function readClientData(clientDataJSON: string): z.infer<typeof clientDat
   if (!result.success)
     throw new BadRequest('invalid_credential', 'The passkey response could not be read.');
   if (result.data.crossOrigin === true || result.data.topOrigin !== undefined) {
-    throw new BadRequest('invalid_credential', 'Passkeys cannot be used from inside another site.');
+    throw new BadRequest(
+      'invalid_credential',
+      'Passkeys cannot be used from inside another site.',
+    ).withMessage('cross_site');
   }
   return result.data;
 }

@@ -1,4 +1,4 @@
-import type { CollectionSpec, Doc } from './collection.js';
+import type { CollectionSpec, Doc, FieldValue } from './collection.js';
 
 // Names and paths end up inside SQL text (table names, JSON paths, index expressions) and Mongo
 // field names, so only these shapes are ever accepted; nothing else is interpolated.
@@ -77,4 +77,19 @@ export function readFieldPath(doc: Doc, path: string): unknown {
     value = (value as Record<string, unknown>)[step];
   }
   return value;
+}
+
+/** The JSON type of a lookup value; engines compare values by type as well as by value. */
+export type ValueKind = 'string' | 'number' | 'boolean';
+
+/**
+ * Throws unless `value` is a string, number or boolean (what a lookup may compare with), and
+ * returns which. Both engines check with this, so they refuse the same values.
+ */
+export function fieldValueKind(value: FieldValue): ValueKind {
+  const kind = typeof value;
+  if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
+    throw new Error(`lookup values must be strings, numbers or booleans, not ${kind}`);
+  }
+  return kind;
 }

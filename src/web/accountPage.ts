@@ -1,6 +1,6 @@
 import { browserSupportsWebAuthn } from '@simplewebauthn/browser';
 import { ceremony, leave, post, ServerRefusal } from './ceremony.js';
-import { say } from './messages.js';
+import { t } from './messages.js';
 import { clearProblem, showProblem, showUnsupported } from './problem.js';
 
 const root = document.getElementById('account');
@@ -40,7 +40,7 @@ async function send(form: HTMLFormElement, retried = false): Promise<void> {
       if (await confirmItsYou(true)) return send(form, true);
       return;
     }
-    showProblem(err instanceof Error ? err.message : say('generic'));
+    showProblem(err instanceof Error ? err.message : t('script.genericError'));
   }
 }
 
@@ -107,7 +107,7 @@ function setUpDeleteAccount(): void {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
     const email = input?.value.trim() ?? '';
-    if (!email) return showProblem(say('typeEmail'));
+    if (!email) return showProblem(t('script.typeEmail'));
     if (!browserSupportsWebAuthn()) return showUnsupported();
     void ceremony(
       {

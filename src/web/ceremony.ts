@@ -3,7 +3,7 @@ import {
   startRegistration,
   WebAuthnAbortService,
 } from '@simplewebauthn/browser';
-import { say } from './messages.js';
+import { t } from './messages.js';
 import { clearProblem, otherWays, showProblem } from './problem.js';
 
 type RegistrationOptions = Parameters<typeof startRegistration>[0]['optionsJSON'];
@@ -33,18 +33,24 @@ export async function post<T>(path: string, body: unknown | URLSearchParams): Pr
             ? 'application/x-www-form-urlencoded'
             : 'application/json',
         Accept: 'application/json',
+        // Errors come back in the page's language, even when ui_locales chose it.
+        'Accept-Language': document.documentElement.lang || 'en',
       },
       body: body instanceof URLSearchParams ? body : JSON.stringify(body),
     });
   } catch {
-    throw new ServerRefusal(say('network'), 'network', 0);
+    throw new ServerRefusal(t('script.network'), 'network', 0);
   }
   const data = (await res.json().catch(() => ({}))) as {
     error?: string;
     error_description?: string;
   };
   if (!res.ok)
-    throw new ServerRefusal(data.error_description ?? say('generic'), data.error, res.status);
+    throw new ServerRefusal(
+      data.error_description ?? t('script.genericError'),
+      data.error,
+      res.status,
+    );
   return data as T;
 }
 
@@ -52,11 +58,8 @@ export async function post<T>(path: string, body: unknown | URLSearchParams): Pr
 let busy = false;
 let leaving = false;
 const waiting = document.getElementById('waiting');
-const waitingText = document.getElementById('waiting-text');
 const cancel = document.getElementById('cancel-ceremony');
-if (waitingText) waitingText.textContent = say('waiting');
 if (cancel) {
-  cancel.textContent = say('cancel');
   cancel.addEventListener('click', () => WebAuthnAbortService.cancelCeremony());
 }
 
@@ -145,11 +148,12 @@ function explain(err: unknown, input: CeremonyInput): void {
   if (err instanceof ServerRefusal) return showProblem(err.message);
   if (name === 'AbortError' || e.code === 'ERROR_CEREMONY_ABORTED') return;
   if (name === 'NotAllowedError') {
-    if (input.kind === 'registration') return showProblem(say('createCancelled'));
-    if (input.email) return showProblem(say('noPasskeyHere', { email: input.email }), otherWays());
-    return showProblem(say('cancelled'), otherWays());
+    if (input.kind === 'registration') return showProblem(t('script.createCancelled'));
+    if (input.email)
+      return showProblem(t('script.noPasskeyHere', { email: input.email }), otherWays());
+    return showProblem(t('script.cancelled'), otherWays());
   }
-  if (name === 'InvalidStateError') return showProblem(say('alreadyRegistered'));
-  if (name === 'SecurityError') return showProblem(say('wrongAddress'));
-  showProblem(say('generic'));
+  if (name === 'InvalidStateError') return showProblem(t('script.alreadyRegistered'));
+  if (name === 'SecurityError') return showProblem(t('script.insecure'));
+  showProblem(t('script.genericError'));
 }

@@ -1,4 +1,4 @@
-import { say } from './messages.js';
+import { t } from './messages.js';
 
 /** A next step under a problem: a sentence, or a link. */
 export type Step = { text: string } | { text: string; href: string };
@@ -43,15 +43,18 @@ function pageLink(selector: string): string | undefined {
 
 /** The next steps offered when no passkey could be used on this device. */
 export function otherWays(): Step[] {
-  const steps: Step[] = [{ text: say('anotherDevice') }];
+  const steps: Step[] = [{ text: t('script.anotherDevice') }];
   const lost = pageLink('a[data-link="recovery"]');
   const create = pageLink('a[data-link="signup"]');
-  if (lost) steps.push({ text: say('lostPasskey'), href: lost });
-  if (create) steps.push({ text: say('createAccount'), href: create });
+  if (lost) steps.push({ text: t('script.lostPasskey'), href: lost });
+  if (create) steps.push({ text: t('script.createAccount'), href: create });
   return steps;
 }
 
 /** The problem shown when the browser cannot use passkeys at all. */
 export function showUnsupported(): void {
-  showProblem(say('unsupported'), [{ text: say('unsupportedStep') }, ...otherWays().slice(1)]);
+  showProblem(t('script.unsupported'), [
+    { text: t('script.unsupportedStep') },
+    ...otherWays().slice(1),
+  ]);
 }

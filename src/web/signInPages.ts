@@ -1,6 +1,6 @@
 import { browserSupportsWebAuthn, browserSupportsWebAuthnAutofill } from '@simplewebauthn/browser';
 import { ceremony } from './ceremony.js';
-import { say } from './messages.js';
+import { t } from './messages.js';
 import { showProblem, showUnsupported } from './problem.js';
 
 const uid = document.body.dataset.uid ?? '';
@@ -30,7 +30,7 @@ export function setUpSignIn(): void {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = email?.value.trim() ?? '';
-    if (!value) return showProblem(say('enterEmail'));
+    if (!value) return showProblem(t('script.enterEmail'));
     void signIn(value).then((left) => left || void startAutofill());
   });
   button?.addEventListener('click', () => {
@@ -57,7 +57,7 @@ export function setUpSignUpCode(): void {
   form?.addEventListener('submit', (event) => {
     event.preventDefault();
     const value = code?.value.replace(/\s+/g, '') ?? '';
-    if (!/^\d{6}$/.test(value)) return showProblem(say('enterCode'));
+    if (!/^\d{6}$/.test(value)) return showProblem(t('script.enterCode'));
     void ceremony(
       {
         kind: 'registration',

@@ -18,10 +18,14 @@ export interface Conformance {
   clientSecret: string;
   rp: RelyingParty;
   person: { email: string; authenticator: SoftAuthenticator; sub: string };
-  /** A browser (cookie jar) that signs the person in with the passkey and reaches the callback. */
+  /**
+   * A browser (cookie jar) that signs the person in with the passkey and reaches the callback,
+   * starting from a new authorization URL with `params`, or from `start` when given.
+   */
   login(
     params?: Record<string, string | undefined>,
     agent?: HttpAgent,
+    start?: URL,
   ): Promise<{ agent: HttpAgent; callback: URL }>;
   /** Follows an authorization URL to where it lands: the callback (with code or error) or a page. */
   land(agent: HttpAgent, url: URL | string): Promise<{ url: URL; status: number; html: string }>;
@@ -65,8 +69,8 @@ export async function startConformance(): Promise<Conformance> {
     rp,
     person: { email, authenticator, sub },
     land,
-    async login(params = {}, a = createHttpAgent(sesame.issuer)) {
-      const url = await rp.authorizationUrl(params);
+    async login(params = {}, a = createHttpAgent(sesame.issuer), start?: URL) {
+      const url = start ?? (await rp.authorizationUrl(params));
       const landed = await land(a, url);
       if (landed.url.href.startsWith(callback.redirectUri))
         return { agent: a, callback: landed.url };

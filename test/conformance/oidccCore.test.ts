@@ -359,19 +359,37 @@ describe('OIDC conformance (Basic OP)', () => {
     expect(landed.html).toContain(`value="${c.person.email}"`);
   });
 
-  test('oidcc-ensure-post-request-succeeds: DEVIATION — a POSTed authorization request is refused in words (405)', async () => {
-    // oidc-provider accepts POST /auth only with SameSite=None session cookies; Sesame keeps
-    // them SameSite=Lax (docs/CONFORMANCE.md). The refusal is explicit, never a silent 404.
+  test('oidcc-ensure-post-request-succeeds: a POSTed authorization request signs in and yields a code', async () => {
+    // Cross-site, the browser sends no SameSite=Lax session cookie, so the person signs in:
+    // the form POST lands on the sign-in page, and the passkey sign-in reaches the callback.
     const agent = createHttpAgent(c.sesame.issuer);
-    const url = await c.rp.authorizationUrl();
+    const url = await c.rp.authorizationUrl({ state: 'post' });
     const res = await agent.request('/auth', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: url.searchParams.toString(),
     });
-    expect(res.status).toBe(405);
-    expect(res.headers.get('allow')).toBe('GET');
-    expect(((await res.json()) as { error_description: string }).error_description).toMatch(/GET/);
+    expect(res.status).toBe(303);
+    const { callback } = await c.login(
+      {},
+      agent,
+      new URL(res.headers.get('location')!, c.sesame.issuer),
+    );
+    expect(callback.searchParams.get('state')).toBe('post');
+    const tokens = await c.rp.exchange(callback);
+    expect(tokens.claims()!.sub).toBe(c.person.sub);
+  });
+
+  test('oidcc-response-type-missing: a request without response_type is answered with an error to the client, with state', async () => {
+    const url = authUrl({ redirect_uri: c.callback.redirectUri, state: 'rtm', nonce: 'n' });
+    url.searchParams.delete('response_type');
+    const landed = await c.land(createHttpAgent(c.sesame.issuer), url);
+    expect(landed.url.href.startsWith(c.callback.redirectUri)).toBe(true);
+    expect(['invalid_request', 'unsupported_response_type']).toContain(
+      landed.url.searchParams.get('error'),
+    );
+    expect(landed.url.searchParams.get('state')).toBe('rtm');
+    expect(landed.url.searchParams.get('code')).toBeNull();
   });
 
   test('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported: rejected as unsupported', async () => {

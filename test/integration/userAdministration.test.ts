@@ -5,7 +5,7 @@ import {
   type UserDetails,
   type UserSummary,
 } from '../../src/accounts/userAdministration.js';
-import { createRenderer } from '../../src/http/renderer.js';
+import { rendererFor } from '../../src/http/renderer.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import { createMailer } from '../../src/mail/mailer.js';
 import { oidcCollectionSpec, type OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     store: sesame.store,
     issuer: sesame.issuer,
     rpName: sesame.config.rpName,
-    renderer: createRenderer({ rpName: sesame.config.rpName }),
+    renderer: rendererFor(sesame.config),
     mailer: createMailer({
       smtpUrl: mail.url,
       from: sesame.config.mailFrom,

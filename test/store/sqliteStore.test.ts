@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError, type Doc, type Store } from '../../src/store/collection.js';
 import { openSqliteStore } from '../../src/store/sqlite/openSqliteStore.js';
-import { lookupCondition, type ValueKind } from '../../src/store/sqlite/sqliteNames.js';
+import { lookupCondition } from '../../src/store/sqlite/sqliteNames.js';
+import type { ValueKind } from '../../src/store/validateCollectionSpec.js';
 
 // What only the embedded engine promises: its file layout, index use, several processes on one
 // file, the periodic sweep and error mapping. The shared behaviour lives in contract.test.ts.

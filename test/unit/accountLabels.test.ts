@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { authenticatorName, knownAaguid } from '../../src/account/authenticatorName.js';
-import { describeUserAgent } from '../../src/account/describeUserAgent.js';
+import { describeUserAgent } from '../../src/http/describeUserAgent.js';
 import { maskIp } from '../../src/account/maskIp.js';
 
 describe('account page labels', () => {

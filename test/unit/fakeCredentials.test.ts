@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { fakeCredentials, listedTransports } from '../../src/passkeys/fakeCredentials.js';
+import { fakeCredentials } from '../../src/passkeys/fakeCredentials.js';
+import { listedTransports } from '../../src/passkeys/listedTransports.js';
 
 describe('fake allowCredentials for unknown addresses', () => {
   test('deterministic per secret and email, 1–2 entries shaped like real passkeys', () => {

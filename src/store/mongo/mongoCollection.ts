@@ -10,6 +10,7 @@ import {
   assertFieldPath,
   assertLookupField,
   assertStorableDoc,
+  fieldValueKind,
   readFieldPath,
   type ValidSpec,
 } from '../validateCollectionSpec.js';
@@ -62,13 +63,6 @@ function fromStored<T extends Doc>(stored: StoredDoc | null): T | undefined {
   ) as T;
 }
 
-function assertFieldValue(value: FieldValue): void {
-  const kind = typeof value;
-  if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
-    throw new Error(`lookup values must be strings, numbers or booleans, not ${kind}`);
-  }
-}
-
 /** One collection of the MongoDB engine; the same contract as the SQLite engine's. */
 export class MongoCollection<T extends Doc> implements Collection<T> {
   readonly name: string;
@@ -87,7 +81,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async findOne(field: string, value: FieldValue): Promise<T | undefined> {
     assertLookupField(this.spec, field);
-    assertFieldValue(value);
+    fieldValueKind(value);
     return this.guard(async () =>
       fromStored<T>(await this.driver.findOne({ [field]: value, ...live() }, { sort: { _id: 1 } })),
     );
@@ -95,7 +89,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async list(field: string, value: FieldValue): Promise<T[]> {
     assertLookupField(this.spec, field);
-    assertFieldValue(value);
+    fieldValueKind(value);
     return this.guard(async () => {
       const found = await this.driver
         .find({ [field]: value, ...live() })
@@ -154,7 +148,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean> {
     assertFieldPath(field);
-    assertFieldValue(value);
+    fieldValueKind(value);
     const write = async () =>
       (
         await this.driver.updateOne(
@@ -221,7 +215,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async deleteMany(field: string, value: FieldValue): Promise<number> {
     assertLookupField(this.spec, field);
-    assertFieldValue(value);
+    fieldValueKind(value);
     return this.guard(
       async () => (await this.driver.deleteMany({ [field]: value, ...live() })).deletedCount,
     );

@@ -10,8 +10,10 @@ import {
   assertFieldPath,
   assertLookupField,
   assertStorableDoc,
+  fieldValueKind,
   readFieldPath,
   type ValidSpec,
+  type ValueKind,
 } from '../validateCollectionSpec.js';
 import { isUniqueViolation, mapSqliteError } from './mapSqliteError.js';
 import {
@@ -22,7 +24,6 @@ import {
   plainIndexName,
   tableName,
   uniqueIndexName,
-  type ValueKind,
 } from './sqliteNames.js';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -34,14 +35,6 @@ function sqlValue(value: unknown): string | number | null {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === null || value === undefined) return null;
   return JSON.stringify(value);
-}
-
-function kindOf(value: FieldValue): ValueKind {
-  const kind = typeof value;
-  if (kind !== 'string' && kind !== 'number' && kind !== 'boolean') {
-    throw new Error(`lookup values must be strings, numbers or booleans, not ${kind}`);
-  }
-  return kind;
 }
 
 /** One collection stored as a table `(id, doc JSON, expires_at)` with expression indexes. */
@@ -150,7 +143,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async findOne(field: string, value: FieldValue): Promise<T | undefined> {
     assertLookupField(this.spec, field);
-    const kind = kindOf(value);
+    const kind = fieldValueKind(value);
     return this.guard(() =>
       this.parse(
         this.lookup(
@@ -165,7 +158,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async list(field: string, value: FieldValue): Promise<T[]> {
     assertLookupField(this.spec, field);
-    const kind = kindOf(value);
+    const kind = fieldValueKind(value);
     return this.guard(() =>
       (
         this.lookup(
@@ -235,7 +228,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean> {
     assertFieldPath(field);
-    kindOf(value);
+    fieldValueKind(value);
     // json_type is NULL only for a missing path (a JSON null is 'null'), matching `$exists`.
     const set = this.fieldStatement(
       'setIfAbsent',
@@ -274,7 +267,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
 
   async deleteMany(field: string, value: FieldValue): Promise<number> {
     assertLookupField(this.spec, field);
-    const kind = kindOf(value);
+    const kind = fieldValueKind(value);
     return this.guard(
       () =>
         this.lookup(

@@ -1,3 +1,5 @@
+import type { ValueKind } from '../validateCollectionSpec.js';
+
 // Every identifier and JSON path below comes from a spec that passed validateCollectionSpec, so
 // it can be placed in SQL text; values are always bound parameters.
 
@@ -29,9 +31,6 @@ export function fieldOfIndex(collection: string, indexName: string): string | un
   const prefix = `${collection}.unique.`;
   return indexName.startsWith(prefix) ? indexName.slice(prefix.length) : undefined;
 }
-
-/** The JSON type a lookup value is compared as. */
-export type ValueKind = 'string' | 'number' | 'boolean';
 
 // json_extract yields 1/0 for JSON booleans and bare text for strings, so an equality on it alone
 // would let `true` match `1`; the json_type filter keeps lookups as strict as MongoDB's (it runs
