@@ -7,22 +7,19 @@ import {
   type AccountSession,
 } from './loadAccountSession.js';
 
-/** Messages the account page shows after a change, by the `done` query value. */
+/** Messages (catalogue keys) the account page shows after a change, by the `done` value. */
 export const NOTICES = {
-  renamed: { text: 'Passkey renamed.' },
-  deleted: { text: 'Passkey deleted.' },
-  added: { text: 'Passkey added.' },
-  revoked: { text: 'App disconnected. It can no longer use your account.' },
-  confirmed: { text: 'Thanks — you can make changes for the next 10 minutes.' },
-  confirm: {
-    text: 'For your safety, confirm it’s you with a passkey (“Confirm it’s you”), then try again.',
-    error: true,
-  },
-  name: { text: 'Your name is saved. Apps see it the next time you sign in to them.' },
-  code: { text: 'We sent a code to your new address. Enter it below to finish.' },
-  email: { text: 'Your email address is changed.' },
-  session: { text: 'That browser is signed out.' },
-} satisfies Record<string, { text: string; error?: boolean }>;
+  renamed: { key: 'account.notice.renamed' },
+  deleted: { key: 'account.notice.deleted' },
+  added: { key: 'account.notice.added' },
+  revoked: { key: 'account.notice.revoked' },
+  confirmed: { key: 'account.notice.confirmed' },
+  confirm: { key: 'account.notice.confirm', error: true },
+  name: { key: 'account.notice.name' },
+  code: { key: 'account.notice.code' },
+  email: { key: 'account.notice.email' },
+  session: { key: 'account.notice.session' },
+} satisfies Record<string, { key: string; error?: boolean }>;
 
 /** A notice key of {@link NOTICES}. */
 export type Notice = keyof typeof NOTICES;

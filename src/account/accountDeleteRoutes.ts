@@ -13,7 +13,7 @@ import { deleteAccount } from './deleteAccount.js';
 import { authorizeChange, type AccountSession } from './loadAccountSession.js';
 
 const confirmEmail = z
-  .string({ message: 'Type your email address to confirm.' })
+  .string({ message: 'errors.email_missing' })
   .max(300)
   .transform((v) => v.trim().toLowerCase())
   .pipe(emailSchema);

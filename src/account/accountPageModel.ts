@@ -8,30 +8,33 @@ import { connectedApps } from './connectedApps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
 import { maskIp } from './maskIp.js';
+import { consentLines } from '../interaction/consentWords.js';
 
-/** What each scope lets an app see, in words (as on the consent page). */
-const SCOPE_WORDS: Record<string, string> = {
-  openid: 'Know who you are when you sign in',
-  email: 'See your email address',
-  profile: 'See your name',
-  offline_access: 'Stay connected when you are not using it',
-};
-
-/** The activity list's wording; other event types are not shown to the person. */
+/** The activity list's wording (catalogue keys); other event types are not shown. */
 const ACTIVITY: Partial<Record<AuditType, string>> = {
-  signup: 'Account created',
-  signin: 'Signed in',
-  signin_failed: 'Sign-in attempt failed',
-  passkey_added: 'Passkey added',
-  passkey_removed: 'Passkey deleted',
-  passkey_renamed: 'Passkey renamed',
-  counter_regression: 'A possibly copied passkey was refused',
-  recovery_requested: 'Recovery link requested',
-  recovery_used: 'Recovered with an email link',
-  app_revoked: 'App disconnected',
-  signed_out_everywhere: 'Signed out everywhere',
-  admin_action: 'Changed by an administrator',
+  signup: 'account.event.signup',
+  signin: 'account.event.signin',
+  signin_failed: 'account.event.signinFailed',
+  passkey_added: 'account.event.passkeyAdded',
+  passkey_removed: 'account.event.passkeyRemoved',
+  passkey_renamed: 'account.event.passkeyRenamed',
+  counter_regression: 'account.event.counterRegression',
+  recovery_requested: 'account.event.recoveryRequested',
+  recovery_used: 'account.event.recoveryUsed',
+  app_revoked: 'account.event.appRevoked',
+  signed_out_everywhere: 'account.event.signedOutEverywhere',
+  admin_action: 'account.event.adminAction',
+  name_changed: 'account.event.nameChanged',
+  email_change_requested: 'account.event.emailChangeRequested',
+  email_changed: 'account.event.emailChanged',
+  session_signed_out: 'account.event.sessionSignedOut',
 };
+
+/** A line in the page's language: a catalogue key and its values. */
+export interface Words {
+  key: string;
+  params?: Record<string, string>;
+}
 
 /**
  * A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`; the
@@ -64,13 +67,19 @@ export async function accountPageModel(
     connectedApps(deps.store, account.id),
     listSessions(deps, account.id, session.uid),
   ]);
-  const names = new Map<string, string>();
-  const clientName = async (clientId: string | undefined): Promise<string | undefined> => {
+  const names = new Map<string, Words>();
+  // An app's own name is not translated; the two stand-ins are.
+  const clientName = async (clientId: string | undefined): Promise<Words | undefined> => {
     if (!clientId) return undefined;
-    if (clientId === ACCOUNT_CLIENT_ID) return 'This account page';
+    if (clientId === ACCOUNT_CLIENT_ID) return { key: 'account.thisPage' };
     if (!names.has(clientId)) {
       const client = await deps.provider.Client.find(clientId).catch(() => undefined);
-      names.set(clientId, client?.clientName ?? 'An app that was removed');
+      names.set(
+        clientId,
+        client?.clientName
+          ? { key: 'account.appName', params: { app: client.clientName } }
+          : { key: 'account.removedApp' },
+      );
     }
     return names.get(clientId);
   };
@@ -92,16 +101,12 @@ export async function accountPageModel(
     }));
   const providers = new Set(credentials.map((c) => (knownAaguid(c.aaguid) ? c.aaguid : 'unknown')));
   const allSynced = credentials.length > 1 && credentials.every((c) => c.backupEligible);
-  const warnings: string[] = [];
+  const warnings: Words[] = [];
   if (credentials.length === 1) {
-    warnings.push(
-      'You have only one passkey. If you lose it, you will need an email recovery link to get back in. Add a second passkey on another device or a security key.',
-    );
+    warnings.push({ key: 'account.onlyOneWarning' });
   } else if (allSynced && providers.size === 1) {
-    const provider = passkeys[0]?.authenticator ?? 'one provider';
-    warnings.push(
-      `All your passkeys are synced by ${provider}. If you lose access to that account, you lose them all. Add a security key or a passkey from another provider.`,
-    );
+    const provider = passkeys[0]?.authenticator ?? '';
+    warnings.push({ key: 'account.allSyncedWarning', params: { provider } });
   }
   const activity = await Promise.all(
     events
@@ -116,15 +121,14 @@ export async function accountPageModel(
       })),
   );
   return {
-    title: 'Your account',
     account: { name: account.name, email: account.email },
     passkeys,
     warnings,
     apps: await Promise.all(
       apps.map(async (app) => ({
         clientId: app.clientId,
-        name: await clientName(app.clientId),
-        access: app.scopes.filter((s) => SCOPE_WORDS[s]).map((s) => SCOPE_WORDS[s]),
+        name: (await clientName(app.clientId))?.params?.app ?? app.clientId,
+        access: consentLines(app.scopes, []),
         since: when(app.since),
       })),
     ),

@@ -18,14 +18,14 @@ const csrfField = z.string().max(100).optional();
 const nameForm = z.object({ _csrf: csrfField, name: nameSchema });
 const emailForm = z.object({
   _csrf: csrfField,
-  email: z.string({ message: 'Enter your new email address.' }).pipe(emailSchema),
+  email: z.string({ message: 'errors.email_missing' }).pipe(emailSchema),
 });
 const codeForm = z.object({
   _csrf: csrfField,
   code: z
-    .string({ message: 'Enter the 6-digit code from the email.' })
+    .string({ message: 'errors.code_format' })
     .transform((v) => v.replace(/\s+/g, ''))
-    .pipe(z.string().regex(/^\d{6}$/, 'Enter the 6-digit code from the email.')),
+    .pipe(z.string().regex(/^\d{6}$/, 'errors.code_format')),
 });
 const csrfOnlyForm = z.object({ _csrf: csrfField });
 

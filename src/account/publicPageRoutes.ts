@@ -11,15 +11,12 @@ import { loadAccountSession } from './loadAccountSession.js';
 export function publicPageRoutes(router: Router, deps: AccountDeps): void {
   router.get('/', async (ctx) => {
     const session = await loadAccountSession(deps, ctx).catch(() => undefined);
-    deps.renderer.page(ctx, 'home', {
-      title: deps.rpName,
-      signedIn: Boolean(session),
-    });
+    deps.renderer.page(ctx, 'home', { signedIn: Boolean(session) });
   });
   router.get('/signed-out', (ctx) => {
-    deps.renderer.page(ctx, 'signedOut', { title: 'You are signed out' });
+    deps.renderer.page(ctx, 'signedOut');
   });
   router.get('/goodbye', (ctx) => {
-    deps.renderer.page(ctx, 'goodbye', { title: 'Your account is deleted' });
+    deps.renderer.page(ctx, 'goodbye');
   });
 }
