@@ -12,8 +12,10 @@ import { createRecoveryTokens } from './accounts/recoveryTokens.js';
 import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
+import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
+import { forwardedHeaders } from './http/forwardedHeaders.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -54,6 +56,8 @@ export interface Sesame {
   /** Polls for rotated keys and swaps the provider; `stop()` it before closing the store. */
   keyWatcher: KeyWatcher;
   metrics: Metrics;
+  /** Work that runs after responses; `drain` it before closing the store, `idle()` in tests. */
+  tasks: BackgroundTasks;
 }
 
 /**
@@ -78,6 +82,7 @@ export async function createApp(
   const keys = await loadKeyMaterial(store);
   const secret = keys.hmacSecret;
   const renderer = rendererFor(config);
+  const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
@@ -132,6 +137,7 @@ export async function createApp(
       recoveryTokens,
       audit,
       mailer,
+      tasks,
       renderer,
       csrf,
       limiter,
@@ -163,6 +169,7 @@ export async function createApp(
       rpName: config.rpName,
       signupCodes,
       mailer,
+      tasks,
       devices,
       // The groups seam: src/groups/ answers this once it exists.
       groupsOf: async () => [],
@@ -171,9 +178,8 @@ export async function createApp(
   );
 
   const app = new Koa();
-  app.proxy = config.trustProxy;
-  // Behind a proxy, trust only the address the proxy itself appended to X-Forwarded-For; the
-  // ones before it come from the client and would let anyone pick their rate-limit bucket.
+  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
+  app.proxy = config.trustProxy !== false;
   app.maxIpsCount = 1;
   app.keys = keys.cookieKeys;
   app.silent = true;
@@ -183,6 +189,7 @@ export async function createApp(
       'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
     );
   }
+  app.use(forwardedHeaders(config.trustProxy, logger));
   app.use(requestLogger(logger));
   app.use(httpMetrics(metrics));
   app.use(securityHeaders({ secure: config.secure }));
@@ -228,5 +235,6 @@ export async function createApp(
     audit,
     keyWatcher,
     metrics,
+    tasks,
   };
 }

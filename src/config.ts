@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,7 +19,11 @@ export interface Config {
   rpName: string;
   smtpUrl: string | undefined;
   mailFrom: string;
-  trustProxy: boolean;
+  /**
+   * Whose `X-Forwarded-*` headers to honour: nobody (`false`), any peer (`true`, only behind a
+   * proxy), or peers whose address is in this list of addresses and CIDRs.
+   */
+  trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `true` when ISSUER is https: cookies get `Secure`, responses get HSTS. */
   secure: boolean;
@@ -37,6 +42,20 @@ export interface Config {
   brandLogoUrl: string | undefined;
   /** Accent colour (hex), at least 4.5:1 on white. */
   brandColor: string | undefined;
+  /** `METRICS_PUBLIC=true`: an open `/metrics` on an https issuer is deliberate. */
+  metricsPublic: boolean;
+}
+
+/** `TRUST_PROXY`: `false`, `true`, or the proxies' addresses and CIDRs (`10.0.0.0/8`, `::1`). */
+export type TrustProxy = boolean | string[];
+
+/** `true` for an IP address, or a CIDR whose prefix fits its address family. */
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Thrown when the environment holds a bad value; the message names the variable. */
@@ -107,7 +126,21 @@ const schema = z.object({
     .trim()
     .min(3, 'must be an address such as "Sesame <no-reply@example.com>"')
     .default('Sesame <no-reply@localhost>'),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): TrustProxy => {
+      const flag = bool.safeParse(v.toLowerCase());
+      if (flag.success) return flag.data;
+      const list = v.split(',').map((entry) => entry.trim());
+      if (list.every(isAddressOrCidr)) return list;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be true or false, or a comma-separated list of proxy addresses/CIDRs such as 10.0.0.0/8,127.0.0.1',
+      });
+      return z.NEVER;
+    }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
@@ -128,6 +161,7 @@ const schema = z.object({
       'must be 16 to 256 printable characters without spaces',
     ),
   ...brandEnvSchema,
+  METRICS_PUBLIC: bool.default(false),
 });
 
 /** `true` for localhost names and loopback addresses, where plain http is a secure context. */
@@ -159,6 +193,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
       `DEFAULT_LOCALE has no message file (there are: ${locales.join(', ')}) (got ${JSON.stringify(v.DEFAULT_LOCALE)})`,
     );
   }
+  if (v.ISSUER.protocol === 'https:' && !v.METRICS_TOKEN && !v.METRICS_PUBLIC) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be set when ISSUER is https (or set METRICS_PUBLIC=true to serve /metrics to anyone on purpose)',
+    );
+  }
   const issuer = v.ISSUER.href.replace(/\/$/, '');
   return {
     port: v.PORT,
@@ -180,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     localesDir: v.LOCALES_DIR ? path.resolve(v.LOCALES_DIR) : undefined,
     brandLogoUrl: v.BRAND_LOGO_URL,
     brandColor: v.BRAND_COLOR?.toLowerCase(),
+    metricsPublic: v.METRICS_PUBLIC,
   };
 }
 

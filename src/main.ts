@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createHttpServer } from './http/httpServer.js';
 import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { serveClusterMetrics } from './metrics/clusterMetrics.js';
@@ -63,8 +64,8 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
       'BENCH_RATE_LIMIT_MULTIPLIER is set: rate limits are loosened (benchmarks only)',
     );
   const limits = scaleLimits(DEFAULT_LIMITS, cfg.rateLimitMultiplier);
-  const { app, keyWatcher } = await createApp(cfg, { store, logger: log, limits });
-  const server: Server = app.listen(cfg.port, () => {
+  const { app, keyWatcher, tasks } = await createApp(cfg, { store, logger: log, limits });
+  const server: Server = createHttpServer(app.callback()).listen(cfg.port, () => {
     log.info({ issuer: cfg.issuer, port: cfg.port, store: store.engine }, 'Sesame is listening');
   });
   server.on('error', (err) => {
@@ -79,8 +80,13 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
     server.close(() => {
-      store
-        .close()
+      // Mails and audit events promised by responses already sent go out before the store closes.
+      tasks
+        .drain(DRAIN_MS)
+        .then((left) => {
+          if (left > 0) log.error({ left }, 'shutdown: background tasks did not finish in time');
+        })
+        .then(() => store.close())
         .catch((err: unknown) => log.error({ err }, 'closing the store failed'))
         .finally(() => {
           log.info('stopped');

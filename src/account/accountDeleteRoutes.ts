@@ -1,7 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { emailSchema } from '../accounts/normalizeEmail.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../http/requestOrigin.js';
@@ -72,7 +71,7 @@ export function accountDeleteRoutes(router: Router, deps: AccountDeps): void {
     const log = ctx.state.log ?? deps.logger;
     const removed = await deleteAccount({ ...deps, logger: log }, account, requestOrigin(ctx));
     log.info({ ...removed }, 'account deleted');
-    afterResponse(ctx, 'goodbye mail', () =>
+    deps.tasks.afterResponse(ctx, 'goodbye mail', () =>
       deps.mailer.send(
         composeMail(deps.renderer, {
           to: account.email,

@@ -2,6 +2,7 @@ import type Provider from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { SignupCodes } from '../accounts/signupCodes.js';
+import type { BackgroundTasks } from '../http/backgroundTasks.js';
 import type { Csrf } from '../http/csrf.js';
 import type { Limit, Limits, RateLimiter } from '../http/rateLimiter.js';
 import type { Renderer } from '../http/renderer.js';
@@ -38,6 +39,8 @@ export interface AccountDeps {
   /** Codes for "Change email" (the sign-up code store, bound per account). */
   signupCodes: SignupCodes;
   mailer: Mailer;
+  /** Work after the response (the goodbye mail). */
+  tasks: BackgroundTasks;
   /** The browser behind each session, for the Sessions list. */
   devices: SessionDevices;
   /**

@@ -78,7 +78,9 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       );
     await change(ctx, form._csrf, async (session) => {
       const credential = await ownPasskey(session, id.data);
-      await deps.credentials.update({ ...credential, name: form.name });
+      // A rename racing the passkey's deletion must not bring it back.
+      if (!(await deps.credentials.rename(credential.id, form.name)))
+        throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
       await deps.audit.record({
         type: 'passkey_renamed',
         accountId: session.account.id,

@@ -16,7 +16,11 @@ export interface AccountRepository {
   findByEmail(email: string): Promise<Account | undefined>;
   /** Inserts the account; throws DuplicateKeyError when the email is taken. */
   insert(account: Account): Promise<void>;
-  update(account: Account): Promise<void>;
+  /**
+   * Replaces the stored account if it still exists; `false` if it was deleted meanwhile (an
+   * update never re-creates a deleted account).
+   */
+  update(account: Account): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   all(): AsyncIterable<Account>;
 }
@@ -36,7 +40,7 @@ export async function createAccountRepository(store: Store): Promise<AccountRepo
     get: (id) => col.get(id),
     findByEmail: (email) => col.findOne('email', email),
     insert: (account) => col.insert(account),
-    update: (account) => col.upsert(account),
+    update: (account) => col.replace(account),
     delete: (id) => col.delete(id),
     all: () => col.all(),
   };

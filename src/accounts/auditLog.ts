@@ -45,7 +45,7 @@ export interface RequestOrigin {
 
 export interface AuditLog {
   record(event: AuditInput): Promise<void>;
-  /** Newest first. */
+  /** The account's newest `limit` events (default 50), newest first; never reads the rest. */
   forAccount(accountId: string, limit?: number): Promise<AuditEvent[]>;
   /**
    * After an account is deleted: its events keep only {@link hashedAccountId} (no raw id,
@@ -71,10 +71,9 @@ export async function createAuditLog(store: Store): Promise<AuditLog> {
       const id = `${at.toString(36).padStart(9, '0')}-${randomBytes(6).toString('base64url')}`;
       await col.insert({ ...stripUndefined(event), id, at, expiresAt: at + RETENTION_MS });
     },
-    async forAccount(accountId, limit = 50) {
-      const events = await col.list('accountId', accountId);
-      return events.sort((a, b) => b.at - a.at).slice(0, limit);
-    },
+    // Ids start with the time, so the store reads just the newest `limit` through its index.
+    forAccount: (accountId, limit = 50) =>
+      col.list('accountId', accountId, { newestFirst: true, limit }),
     async anonymize(accountId) {
       const events = await col.list('accountId', accountId);
       const hashed = hashedAccountId(accountId);

@@ -33,7 +33,7 @@ export interface Limits {
   ceremonyPerIp: Limit;
   /** Email-first sign-in options, per email address (same for known and unknown emails). */
   signInPerEmail: Limit;
-  /** Sign-up and recovery mails, per email address. */
+  /** Sign-up and recovery mails, per mailbox (plus-addressed variants of an address count together). */
   mailPerEmail: Limit;
   /** Sign-up and recovery mails, per client IP. */
   mailPerIp: Limit;

@@ -3,6 +3,7 @@ import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { RecoveryTokens } from '../accounts/recoveryTokens.js';
 import type { SignupCodes } from '../accounts/signupCodes.js';
+import type { BackgroundTasks } from '../http/backgroundTasks.js';
 import type { Csrf } from '../http/csrf.js';
 import type { Limits, RateLimiter } from '../http/rateLimiter.js';
 import type { Renderer } from '../http/renderer.js';
@@ -20,6 +21,8 @@ export interface InteractionDeps {
   recoveryTokens: RecoveryTokens;
   audit: AuditLog;
   mailer: Mailer;
+  /** Work after the response (mails, audit) that shutdown waits for. */
+  tasks: BackgroundTasks;
   renderer: Renderer;
   csrf: Csrf;
   limiter: RateLimiter;

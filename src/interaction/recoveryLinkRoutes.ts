@@ -7,7 +7,6 @@ import {
   recoveryTokenSchema,
   type RecoveryToken,
 } from '../accounts/recoveryTokens.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
@@ -133,7 +132,7 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       ...from,
     });
     const at = Date.now();
-    afterResponse(ctx, 'recovery notice mail', () =>
+    deps.tasks.afterResponse(ctx, 'recovery notice mail', () =>
       deps.mailer.send(
         composeMail(deps.renderer, {
           to: account.email,

@@ -1,9 +1,8 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { emailSchema } from '../accounts/normalizeEmail.js';
+import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { RECOVERY_LINK_TTL_MS, recoveryUrl } from '../accounts/recoveryTokens.js';
-import { afterResponse } from '../http/afterResponse.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { InteractionDeps } from './interactionDeps.js';
@@ -21,7 +20,7 @@ const requestForm = z.object({ email: emailSchema, _csrf: z.string().max(100) })
  * An unknown (or disabled) address gets no mail at all — there is nobody to tell, and mailing
  * strangers on request would make Sesame a spam relay. So that the mail does not show up in the
  * response time either, the response never waits for anything that depends on the account:
- * the token, the audit event and the mail happen after it (see {@link afterResponse}), and the
+ * the token, the audit event and the mail happen after it (see `deps.tasks.afterResponse`), and the
  * only awaited work — CSRF, validation, both rate limits, one indexed lookup — is the same
  * on both paths.
  */
@@ -52,13 +51,14 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
     }
     const { email } = parsed.data;
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
-    await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
+    // Plus-addressed variants reach one mailbox: they share its allowance.
+    await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
     const account = await deps.accounts.findByEmail(email);
     if (account && !account.disabled) {
       const from = requestOrigin(ctx);
       const clientId = String(details.params.client_id ?? '');
       const uid = details.uid;
-      afterResponse(ctx, 'recovery mail', async () => {
+      deps.tasks.afterResponse(ctx, 'recovery mail', async () => {
         const { token } = await deps.recoveryTokens.issue({
           accountId: account.id,
           issuedBy: 'self',

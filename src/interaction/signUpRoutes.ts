@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { emailSchema } from '../accounts/normalizeEmail.js';
+import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
@@ -68,7 +68,8 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     }
     const { email, name } = parsed.data;
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
-    await deps.limiter.hit(`mail:email:${email}`, deps.limits.mailPerEmail);
+    // Plus-addressed variants reach one mailbox: they share its allowance.
+    await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
     const taken = Boolean(await deps.accounts.findByEmail(email));
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),

@@ -15,6 +15,8 @@ const COLLECTION_OPS = [
   'count',
   'insert',
   'upsert',
+  'replace',
+  'update',
   'setIfAbsent',
   'increment',
   'delete',

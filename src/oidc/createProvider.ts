@@ -1,5 +1,6 @@
 import Provider, { type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
+import type { TrustProxy } from '../config.js';
 import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
@@ -14,7 +15,7 @@ import { createLoadExistingGrant } from './loadExistingGrant.js';
 export interface ProviderDeps {
   issuer: string;
   secure: boolean;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   store: Store;
   keys: KeyMaterial;
   accounts: AccountRepository;
@@ -152,7 +153,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
   provider.on('server_error', (ctx, err) =>
     (ctx.state?.log ?? deps.logger).error({ err }, 'oidc-provider server error'),
   );
-  provider.proxy = deps.trustProxy;
+  // Forwarded headers from untrusted peers are removed before they get here (forwardedHeaders).
+  provider.proxy = deps.trustProxy !== false;
   return provider;
 }
 

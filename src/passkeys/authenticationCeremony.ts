@@ -52,6 +52,19 @@ export function authenticationCeremony(
         if (!credential) throw unknownPasskey();
         const account = await deps.accounts.get(credential.accountId);
         if (!account) throw unknownPasskey();
+        const cloned = async (reported: number, stored: number) => {
+          await deps.audit.record({
+            type: 'counter_regression',
+            accountId: account.id,
+            credentialId: credential.id,
+            detail: `counter ${reported} after ${stored}`,
+            ...from,
+          });
+          return new Forbidden(
+            'passkey_cloned',
+            'This passkey reported an out-of-date counter, which can mean it was copied. Use another passkey.',
+          );
+        };
         const fail = async (detail: string) => {
           await deps.audit.record({
             type: 'signin_failed',
@@ -94,30 +107,25 @@ export function authenticationCeremony(
         } catch (err) {
           throw await fail(`assertion rejected: ${(err as Error).message.slice(0, 120)}`);
         }
-        if (
-          (info.newCounter > 0 || credential.counter > 0) &&
-          info.newCounter <= credential.counter
-        ) {
-          await deps.audit.record({
-            type: 'counter_regression',
-            accountId: account.id,
-            credentialId: credential.id,
-            detail: `counter ${info.newCounter} after ${credential.counter}`,
-            ...from,
-          });
-          throw new Forbidden(
-            'passkey_cloned',
-            'This passkey reported an out-of-date counter, which can mean it was copied. Use another passkey.',
-          );
-        }
+        const reported = info.newCounter;
+        const regressed = (stored: number) => (reported > 0 || stored > 0) && reported <= stored;
+        if (regressed(credential.counter)) throw await cloned(reported, credential.counter);
         if (account.disabled) throw new Forbidden('account_disabled', 'This account is disabled.');
-        const updated: StoredCredential = {
-          ...credential,
+        const use = {
           counter: info.newCounter,
           backupState: info.credentialBackedUp,
           lastUsedAt: Date.now(),
         };
-        await deps.credentials.update(updated);
+        // Compare-and-set on the counter read: a passkey deleted meanwhile stays deleted, and of
+        // two assertions carrying the same counter (a cloned authenticator) only one counts.
+        if (!(await deps.credentials.recordUse(credential.id, use, credential.counter))) {
+          const now = await deps.credentials.get(credential.id);
+          if (!now) throw unknownPasskey();
+          if (regressed(now.counter)) throw await cloned(reported, now.counter);
+          if (!(await deps.credentials.recordUse(credential.id, use, now.counter)))
+            throw passkeyFailed();
+        }
+        const updated: StoredCredential = { ...credential, ...use };
         return {
           account,
           credential: updated,

@@ -22,7 +22,18 @@ export interface CredentialRepository {
   forAccount(accountId: string): Promise<StoredCredential[]>;
   /** Inserts; throws DuplicateKeyError if the credential id already exists (any account). */
   insert(credential: StoredCredential): Promise<void>;
-  update(credential: StoredCredential): Promise<void>;
+  /**
+   * Records a sign-in: sets the counter, backup state and last use, only if the passkey still
+   * exists and its stored counter is still `readCounter` (the one the assertion was checked
+   * against). `false` means it was deleted or another sign-in moved the counter first.
+   */
+  recordUse(
+    id: string,
+    use: Pick<StoredCredential, 'counter' | 'backupState' | 'lastUsedAt'>,
+    readCounter: number,
+  ): Promise<boolean>;
+  /** Renames the passkey if it still exists (never re-creates a deleted one). */
+  rename(id: string, name: string): Promise<boolean>;
   delete(id: string): Promise<boolean>;
   /** Every stored credential (for maintenance sweeps). */
   all(): AsyncIterable<StoredCredential>;
@@ -38,7 +49,9 @@ export async function createCredentialRepository(store: Store): Promise<Credenti
     get: (id) => col.get(id),
     forAccount: (accountId) => col.list('accountId', accountId),
     insert: (c) => col.insert(c),
-    update: (c) => col.upsert(c),
+    recordUse: (id, use, readCounter) =>
+      col.update(id, use, { field: 'counter', value: readCounter }),
+    rename: (id, name) => col.update(id, { name }),
     delete: (id) => col.delete(id),
     all: () => col.all(),
   };

@@ -32,6 +32,23 @@ export interface CollectionSpec {
 /** Scalar values a lookup field may be compared with. */
 export type FieldValue = string | number | boolean;
 
+/**
+ * A compare-and-set condition: the write happens only if the live document's `field` (a
+ * dotted path) still holds `value` (compared by type and value, as lookups are).
+ */
+export interface Expect {
+  field: string;
+  value: FieldValue;
+}
+
+/** Order and bound of {@link Collection.list}. */
+export interface ListOptions {
+  /** Highest id first (ids that start with a timestamp make this newest first). */
+  newestFirst?: boolean;
+  /** At most this many documents (a positive integer). */
+  limit?: number;
+}
+
 /** Thrown by {@link Collection.insert} when the id or a unique field is already taken. */
 export class DuplicateKeyError extends Error {
   override readonly name = 'DuplicateKeyError';
@@ -62,8 +79,11 @@ export interface Collection<T extends Doc = Doc> {
    * spec did not declare: that is a programming error, not a miss.
    */
   findOne(field: string, value: FieldValue): Promise<T | undefined>;
-  /** Every live document whose unique or indexed `field` equals `value`, in id order. */
-  list(field: string, value: FieldValue): Promise<T[]>;
+  /**
+   * Every live document whose unique or indexed `field` equals `value`, in id order (descending
+   * with `newestFirst`), at most `limit` of them. The engines read only what they return.
+   */
+  list(field: string, value: FieldValue, options?: ListOptions): Promise<T[]>;
   /** Every live document, in id order (for the CLI and export). */
   all(): AsyncIterable<T>;
   /** Number of live documents. */
@@ -78,6 +98,20 @@ export interface Collection<T extends Doc = Doc> {
    * {@link DuplicateKeyError} if a unique field collides with another document.
    */
   upsert(doc: T): Promise<void>;
+  /**
+   * Replaces the live document with `doc.id` by `doc`, only if it exists (never inserts: a
+   * document deleted meanwhile stays deleted) and, with `expect`, only if its field still holds
+   * the expected value. Returns whether it was replaced. Throws {@link DuplicateKeyError} if a
+   * unique field collides with another document.
+   */
+  replace(doc: T, expect?: Expect): Promise<boolean>;
+  /**
+   * Sets the given top-level or dotted fields of the live document `id` (a value `undefined`
+   * removes the field), only if it exists and, with `expect`, only if its field still holds the
+   * expected value. Atomic: fields not named keep whatever a concurrent writer put there.
+   * Returns whether it was updated. `id`, `_id` and `expiresAt` cannot be changed this way.
+   */
+  update(id: string, changes: Readonly<Record<string, unknown>>, expect?: Expect): Promise<boolean>;
   /**
    * Sets `field` (dotted paths allowed) to `value` only if the live document exists and has no
    * such field yet (a field holding `null` counts as present). Atomic: of several concurrent

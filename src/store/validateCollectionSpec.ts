@@ -1,4 +1,4 @@
-import type { CollectionSpec, Doc, FieldValue } from './collection.js';
+import type { CollectionSpec, Doc, FieldValue, ListOptions } from './collection.js';
 
 // Names and paths end up inside SQL text (table names, JSON paths, index expressions) and Mongo
 // field names, so only these shapes are ever accepted; nothing else is interpolated.
@@ -92,4 +92,23 @@ export function fieldValueKind(value: FieldValue): ValueKind {
     throw new Error(`lookup values must be strings, numbers or booleans, not ${kind}`);
   }
   return kind;
+}
+
+/** The `limit` of a list, checked: `undefined` for none, else a positive integer. */
+export function listLimit(options: ListOptions): number | undefined {
+  const { limit } = options;
+  if (limit === undefined) return undefined;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error('list limit must be a positive integer');
+  return limit;
+}
+
+/**
+ * `doc` as both engines store it: a top-level unique field holding `null` is left out, so it
+ * collides with nothing (as a missing field) and reads back as missing in either engine.
+ */
+export function storableDoc<T extends Doc>(spec: ValidSpec, doc: T): T {
+  const nulls = spec.unique.filter((field) => !field.includes('.') && doc[field] === null);
+  if (nulls.length === 0) return doc;
+  return Object.fromEntries(Object.entries(doc).filter(([k]) => !nulls.includes(k))) as T;
 }

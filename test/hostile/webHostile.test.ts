@@ -46,7 +46,10 @@ describe('pages', () => {
     );
     for (const tag of a.html.match(/<script[^>]*>/g) ?? [])
       expect(tag).toContain(`nonce="${nonce}"`);
-    expect(a.html).not.toMatch(/<script(?![^>]*src=)[^>]*>[^<]+<\/script>/);
+    // Inline content only in a non-executable JSON data block (the page script's messages).
+    expect(a.html).not.toMatch(
+      /<script(?![^>]*src=)(?![^>]*type="application\/json")[^>]*>[^<]+<\/script>/,
+    );
     expect(a.res.headers.get('x-frame-options')).toBe('DENY');
     expect(a.res.headers.get('x-content-type-options')).toBe('nosniff');
   });
@@ -142,6 +145,7 @@ describe('behind an https proxy', () => {
       SMTP_URL: mail.url,
       ISSUER: 'https://id.sesame.test',
       TRUST_PROXY: 'true',
+      METRICS_TOKEN: 'metrics-token-for-the-https-test',
     });
   });
   afterAll(async () => {

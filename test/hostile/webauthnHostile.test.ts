@@ -136,8 +136,10 @@ describe('WebAuthn rules (SPEC §6)', () => {
     const replay = await postJson(agent, `/interaction/${uid}/passkey/verify`, {
       response: assertion,
     });
-    expect(replay.status).toBe(400);
-    expect(replay.body).toMatchObject({ error: 'challenge_expired' });
+    // The interaction is finished: the replay signs nobody in again and is only told where the
+    // finished sign-in continues (a second ceremony on the same page gets the same answer).
+    expect(replay.status).toBe(409);
+    expect(replay.body).toMatchObject({ error: 'already_signed_in' });
   });
 
   test('a challenge issued to one interaction cannot be used in another, and is burned by the attempt', async () => {

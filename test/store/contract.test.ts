@@ -331,6 +331,123 @@ function describeStoreContract(
       });
     });
 
+    describe('conditional writes', () => {
+      it('replace changes a live document and never brings back a deleted one', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', name: 'first', email: 'a@example.com' });
+        expect(await c.replace({ id: 'a', name: 'second' })).toBe(true);
+        expect(await c.get('a')).toEqual({ id: 'a', name: 'second' });
+        await c.delete('a');
+        expect(await c.replace({ id: 'a', name: 'third' })).toBe(false);
+        expect(await c.get('a')).toBeUndefined();
+        expect(await c.replace({ id: 'never', name: 'x' })).toBe(false);
+        expect(await c.count()).toBe(0);
+      });
+
+      it('replace does not revive an expired document', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', name: 'gone', expiresAt: past() });
+        expect(await c.replace({ id: 'a', name: 'back' })).toBe(false);
+        expect(await c.get('a')).toBeUndefined();
+      });
+
+      it('replace with expect writes only while the field holds the value read', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', level: 4 });
+        expect(await c.replace({ id: 'a', level: 5 }, { field: 'level', value: 3 })).toBe(false);
+        expect(await c.replace({ id: 'a', level: 5 }, { field: 'level', value: '4' })).toBe(false);
+        expect(await c.replace({ id: 'a', level: 5 }, { field: 'level', value: 4 })).toBe(true);
+        expect(await c.get('a')).toEqual({ id: 'a', level: 5 });
+      });
+
+      it('replace rejects a unique value another document holds', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', email: 'a@example.com' });
+        await c.insert({ id: 'b', email: 'b@example.com' });
+        await expect(c.replace({ id: 'b', email: 'a@example.com' })).rejects.toBeInstanceOf(
+          DuplicateKeyError,
+        );
+        expect(await c.get('b')).toEqual({ id: 'b', email: 'b@example.com' });
+      });
+
+      it('compare-and-set: of 20 concurrent writers expecting the same value, one wins', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', level: 0 });
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            c.update('a', { level: 1, name: `writer ${i}` }, { field: 'level', value: 0 }),
+          ),
+        );
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results.indexOf(true);
+        expect(await c.get('a')).toEqual({ id: 'a', level: 1, name: `writer ${winner}` });
+      });
+
+      it('update sets and removes named fields, keeps the others, never inserts', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', name: 'n', active: true, level: 1 });
+        expect(await c.update('a', { name: 'm', active: undefined })).toBe(true);
+        expect(await c.get('a')).toEqual({ id: 'a', name: 'm', level: 1 });
+        await c.delete('a');
+        expect(await c.update('a', { name: 'back' })).toBe(false);
+        expect(await c.get('a')).toBeUndefined();
+        expect(await c.update('a', {})).toBe(false);
+      });
+
+      it('update refuses the id, expiry and unknown shapes', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a' });
+        await expect(c.update('a', { id: 'b' })).rejects.toThrow(/reserved/);
+        await expect(c.update('a', { expiresAt: 1 })).rejects.toThrow(/reserved/);
+        await expect(c.update('a', { 'x.y': 1 })).rejects.toThrow(/top-level/);
+        expect(await c.get('a')).toEqual({ id: 'a' });
+      });
+    });
+
+    describe('engines agree', () => {
+      it('null in a unique field collides with nothing and reads back as missing', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', email: null as unknown as string });
+        await c.insert({ id: 'b', email: null as unknown as string });
+        await c.upsert({ id: 'c', email: null as unknown as string });
+        expect(await c.get('a')).toEqual({ id: 'a' });
+        expect(await c.count()).toBe(3);
+      });
+
+      it('lookups never match an element of an array field', async () => {
+        const c = await accounts();
+        await c.insert({ id: 'a', tenant: ['t1', 't2'] as unknown as string });
+        await c.insert({ id: 'b', tenant: 't1' });
+        expect((await c.list('tenant', 't1')).map((d) => d.id)).toEqual(['b']);
+        expect((await c.findOne('tenant', 't1'))?.id).toBe('b');
+        expect(await c.deleteMany('tenant', 't2')).toBe(0);
+        expect(await c.replace({ id: 'a' }, { field: 'tenant', value: 't1' })).toBe(false);
+      });
+
+      it('increment on a document without a count starts at 1 and keeps its fields', async () => {
+        const c = await fresh();
+        const until = future();
+        await c.insert({ id: 'k', note: 'kept', expiresAt: until });
+        expect(await c.increment('k', until + 5000)).toBe(1);
+        expect(await c.increment('k', until + 5000)).toBe(2);
+        expect(await c.get('k')).toEqual({ id: 'k', note: 'kept', count: 2, expiresAt: until });
+      });
+
+      it('list orders by id, newest first when asked, and reads at most limit', async () => {
+        const c = await accounts();
+        for (const id of ['b', 'd', 'a', 'e', 'c']) await c.insert({ id, tenant: 't' });
+        await c.insert({ id: 'f', tenant: 'other' });
+        const ids = async (options?: Parameters<typeof c.list>[2]) =>
+          (await c.list('tenant', 't', options)).map((d) => d.id);
+        expect(await ids()).toEqual(['a', 'b', 'c', 'd', 'e']);
+        expect(await ids({ newestFirst: true })).toEqual(['e', 'd', 'c', 'b', 'a']);
+        expect(await ids({ newestFirst: true, limit: 2 })).toEqual(['e', 'd']);
+        expect(await ids({ limit: 2 })).toEqual(['a', 'b']);
+        await expect(ids({ limit: 0 })).rejects.toThrow(/positive integer/);
+        expect((await c.findOne('tenant', 't'))?.id).toBe('a');
+      });
+    });
+
     describe('expiry', () => {
       it('an expired document is invisible to every read', async () => {
         const c = await accounts();

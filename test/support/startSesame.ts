@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type Sesame } from '../../src/app.js';
+import { createHttpServer } from '../../src/http/httpServer.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Limit, Limits } from '../../src/http/rateLimiter.js';
 import { createLogger } from '../../src/log/createLogger.js';
@@ -31,6 +32,8 @@ export interface RunningSesame {
   store: Store;
   sesame: Sesame;
   dataDir: string;
+  /** The HTTP server, made as `main.ts` makes it. */
+  server: Server;
   /** Every log line the server wrote (JSON strings), for secret-leak checks. */
   logLines: string[];
   registerClient(
@@ -48,7 +51,7 @@ export async function startSesame(
   options: { limits?: Partial<Limits>; keyPollMs?: number } = {},
 ): Promise<RunningSesame> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sesame-test-'));
-  const server: Server = createServer();
+  const server: Server = createHttpServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const config = loadConfig({
@@ -81,6 +84,7 @@ export async function startSesame(
     store,
     sesame,
     dataDir,
+    server,
     logLines,
     registerClient: (input) => registry.add({ name: 'Test App', ...input }),
     async close() {

@@ -28,6 +28,7 @@ describe('configuration (SPEC §2)', () => {
       WORKERS: 'auto',
       TRUST_PROXY: 'true',
       MONGODB_URI: 'mongodb://db:27017/sesame',
+      METRICS_TOKEN: 'a-metrics-token-for-https',
     });
     expect(c).toMatchObject({
       issuer: 'https://id.example.com',

@@ -1,67 +1,36 @@
-import type { Collection as Driver, Document, Filter, IndexDescription } from 'mongodb';
+import type { Collection as Driver, Document, Filter } from 'mongodb';
 import {
   DuplicateKeyError,
   StoreUnavailableError,
   type Collection,
   type Doc,
+  type Expect,
   type FieldValue,
+  type ListOptions,
 } from '../collection.js';
 import {
   assertFieldPath,
   assertLookupField,
   assertStorableDoc,
   fieldValueKind,
+  listLimit,
   readFieldPath,
+  storableDoc,
   type ValidSpec,
 } from '../validateCollectionSpec.js';
 import { isDuplicateKey, mapMongoError } from './mapMongoError.js';
+import {
+  fieldEquals,
+  fromStored,
+  incrementPipeline,
+  live,
+  rowFilter,
+  toStored,
+  UNIQUE_PREFIX,
+  type StoredDoc,
+} from './mongoDocs.js';
 
-/** A document as MongoDB holds it: `_id` instead of `id`, `expiresAt` as a BSON Date. */
-export interface StoredDoc {
-  _id: string;
-  expiresAt?: Date;
-  [field: string]: unknown;
-}
-
-const UNIQUE_PREFIX = 'unique_';
-
-/** The indexes a collection needs: TTL on `expiresAt`, then one per declared lookup field. */
-export function indexesFor(spec: ValidSpec): IndexDescription[] {
-  return [
-    // The TTL monitor deletes lazily (about once a minute); reads filter expiry themselves.
-    { key: { expiresAt: 1 }, name: 'expiresAt_ttl', expireAfterSeconds: 0 },
-    ...spec.unique.map((field) => ({
-      key: { [field]: 1 },
-      name: `${UNIQUE_PREFIX}${field}`,
-      unique: true,
-      // Documents without the field do not collide, as NULLs do not in SQLite's unique index.
-      partialFilterExpression: { [field]: { $exists: true } },
-    })),
-    ...spec.indexed.map((field) => ({ key: { [field]: 1 }, name: `index_${field}` })),
-  ];
-}
-
-/** The filter that hides expired documents (a missing `expiresAt` never expires). */
-function live(now = Date.now()): Filter<StoredDoc> {
-  return { expiresAt: { $not: { $lte: new Date(now) } } };
-}
-
-function toStored(doc: Doc): StoredDoc {
-  const { id, expiresAt, ...fields } = doc;
-  return expiresAt === undefined
-    ? { _id: id, ...fields }
-    : { _id: id, ...fields, expiresAt: new Date(expiresAt) };
-}
-
-function fromStored<T extends Doc>(stored: StoredDoc | null): T | undefined {
-  if (stored === null) return undefined;
-  const { _id, expiresAt, ...fields } = stored;
-  return (
-    expiresAt instanceof Date
-      ? { id: _id, ...fields, expiresAt: expiresAt.getTime() }
-      : { id: _id, ...fields }
-  ) as T;
-}
+export { indexesFor, type StoredDoc } from './mongoDocs.js';
 
 /** One collection of the MongoDB engine; the same contract as the SQLite engine's. */
 export class MongoCollection<T extends Doc> implements Collection<T> {
@@ -80,21 +49,17 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
   }
 
   async findOne(field: string, value: FieldValue): Promise<T | undefined> {
-    assertLookupField(this.spec, field);
-    fieldValueKind(value);
     return this.guard(async () =>
-      fromStored<T>(await this.driver.findOne({ [field]: value, ...live() }, { sort: { _id: 1 } })),
+      fromStored<T>(await this.driver.findOne(this.lookup(field, value), { sort: { _id: 1 } })),
     );
   }
 
-  async list(field: string, value: FieldValue): Promise<T[]> {
-    assertLookupField(this.spec, field);
-    fieldValueKind(value);
+  async list(field: string, value: FieldValue, options: ListOptions = {}): Promise<T[]> {
+    const filter = this.lookup(field, value);
+    const limit = listLimit(options);
     return this.guard(async () => {
-      const found = await this.driver
-        .find({ [field]: value, ...live() })
-        .sort({ _id: 1 })
-        .toArray();
+      const cursor = this.driver.find(filter).sort({ _id: options.newestFirst ? -1 : 1 });
+      const found = await (limit === undefined ? cursor : cursor.limit(limit)).toArray();
       return found.map((stored) => fromStored<T>(stored) as T);
     });
   }
@@ -116,22 +81,16 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
 
   async insert(doc: T): Promise<void> {
     assertStorableDoc(doc);
-    const stored = toStored(doc);
-    await this.guard(async () => {
-      try {
-        await this.driver.insertOne(stored);
-      } catch (err) {
-        // The collision may be with an expired document the TTL monitor has not removed yet.
-        if (!isDuplicateKey(err)) throw err;
-        if (!(await this.purgeExpiredConflicts(doc.id, true, this.uniqueValues(doc)))) throw err;
-        await this.driver.insertOne(stored);
-      }
-    });
+    const stored = toStored(storableDoc(this.spec, doc));
+    // The collision may be with an expired document the TTL monitor has not removed yet.
+    await this.writeOrPurge(doc.id, true, this.uniqueValues(doc), () =>
+      this.driver.insertOne(stored),
+    );
   }
 
   async upsert(doc: T): Promise<void> {
     assertStorableDoc(doc);
-    const { _id, ...replacement } = toStored(doc);
+    const { _id, ...replacement } = toStored(storableDoc(this.spec, doc));
     const write = () => this.driver.replaceOne({ _id }, replacement, { upsert: true });
     await this.guard(async () => {
       try {
@@ -146,48 +105,62 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
     });
   }
 
+  async replace(doc: T, expect?: Expect): Promise<boolean> {
+    assertStorableDoc(doc);
+    const { _id, ...replacement } = toStored(storableDoc(this.spec, doc));
+    const filter = rowFilter(_id, expect);
+    return this.writeOrPurge(
+      _id,
+      false,
+      this.uniqueValues(doc),
+      async () => (await this.driver.replaceOne(filter, replacement)).matchedCount === 1,
+    );
+  }
+
+  async update(
+    id: string,
+    changes: Readonly<Record<string, unknown>>,
+    expect?: Expect,
+  ): Promise<boolean> {
+    const $set: Document = {};
+    const $unset: Document = {};
+    for (const [field, value] of Object.entries(changes)) {
+      assertFieldPath(field);
+      if (field.includes('.')) throw new Error(`update takes top-level fields, not ${field}`);
+      if (value === undefined || (value === null && this.spec.unique.includes(field)))
+        $unset[field] = '';
+      else $set[field] = value;
+    }
+    const filter = rowFilter(id, expect);
+    const values = new Map(Object.entries($set).filter(([f]) => this.spec.unique.includes(f)));
+    return this.writeOrPurge(id, false, values, async () => {
+      const ops = {
+        ...(Object.keys($set).length > 0 ? { $set } : {}),
+        ...(Object.keys($unset).length > 0 ? { $unset } : {}),
+      };
+      if (Object.keys(ops).length === 0)
+        return (await this.driver.countDocuments(filter, { limit: 1 })) === 1;
+      return (await this.driver.updateOne(filter, ops)).matchedCount === 1;
+    });
+  }
+
   async setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean> {
     assertFieldPath(field);
     fieldValueKind(value);
-    const write = async () =>
-      (
-        await this.driver.updateOne(
-          { _id: id, [field]: { $exists: false }, ...live() },
-          { $set: { [field]: value } },
-        )
-      ).modifiedCount === 1;
-    return this.guard(async () => {
-      try {
-        return await write();
-      } catch (err) {
-        const values = new Map([[field, value]]);
-        if (!isDuplicateKey(err) || !(await this.purgeExpiredConflicts(id, false, values))) {
-          throw err;
-        }
-        return write();
-      }
-    });
+    const filter = { _id: id, [field]: { $exists: false }, ...live() } as Filter<StoredDoc>;
+    return this.writeOrPurge(
+      id,
+      false,
+      new Map([[field, value]]),
+      async () =>
+        (await this.driver.updateOne(filter, { $set: { [field]: value } })).modifiedCount === 1,
+    );
   }
 
   async increment(id: string, expiresAt: number): Promise<number> {
     if (!Number.isFinite(expiresAt)) throw new Error('expiresAt must be epoch milliseconds');
-    const now = new Date();
-    // One pipeline update, so it is atomic: an expired (or new) counter restarts at 1 with the
-    // new expiry, a live one keeps its window. All expressions of a $set stage see the old values.
-    const expired = {
-      $and: [{ $eq: [{ $type: '$expiresAt' }, 'date'] }, { $lte: ['$expiresAt', now] }],
-    };
-    const restart = { $or: [expired, { $eq: [{ $type: '$count' }, 'missing'] }] };
-    const pipeline: Document[] = [
-      {
-        $set: {
-          count: { $cond: [restart, 1, { $add: ['$count', 1] }] },
-          expiresAt: { $cond: [restart, new Date(expiresAt), '$expiresAt'] },
-        },
-      },
-    ];
     const write = () =>
-      this.driver.findOneAndUpdate({ _id: id }, pipeline, {
+      this.driver.findOneAndUpdate({ _id: id }, incrementPipeline(expiresAt), {
         upsert: true,
         returnDocument: 'after',
         projection: { count: 1 },
@@ -214,11 +187,8 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
   }
 
   async deleteMany(field: string, value: FieldValue): Promise<number> {
-    assertLookupField(this.spec, field);
-    fieldValueKind(value);
-    return this.guard(
-      async () => (await this.driver.deleteMany({ [field]: value, ...live() })).deletedCount,
-    );
+    const filter = this.lookup(field, value);
+    return this.guard(async () => (await this.driver.deleteMany(filter)).deletedCount);
   }
 
   async consume(id: string): Promise<T | undefined> {
@@ -233,6 +203,31 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
     );
   }
 
+  /** The filter of an equality lookup on a declared field (live documents only). */
+  private lookup(field: string, value: FieldValue): Filter<StoredDoc> {
+    assertLookupField(this.spec, field);
+    fieldValueKind(value);
+    return { ...fieldEquals(field, value), ...live() };
+  }
+
+  /** Runs `write`; on a duplicate key, removes expired holders of the keys and retries once. */
+  private async writeOrPurge<R>(
+    id: string,
+    withId: boolean,
+    values: ReadonlyMap<string, unknown>,
+    write: () => Promise<R>,
+  ): Promise<R> {
+    return this.guard(async () => {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isDuplicateKey(err) || !(await this.purgeExpiredConflicts(id, withId, values)))
+          throw err;
+        return write();
+      }
+    });
+  }
+
   /**
    * Deletes expired documents that hold `id` (if `withId`) or one of `values` (unique field →
    * value) under another id, so a retried write does not collide with them. True if any went.
@@ -244,7 +239,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
   ): Promise<boolean> {
     const clauses: Filter<StoredDoc>[] = withId ? [{ _id: id }] : [];
     for (const [field, value] of values) {
-      if (value !== undefined) {
+      if (value !== undefined && value !== null) {
         clauses.push({ [field]: { $exists: true, $eq: value }, _id: { $ne: id } });
       }
     }

@@ -1,64 +1,26 @@
 import type Database from 'better-sqlite3';
+import type { Collection, Doc, FieldValue, ListOptions } from '../collection.js';
 import {
-  DuplicateKeyError,
-  StoreUnavailableError,
-  type Collection,
-  type Doc,
-  type FieldValue,
-} from '../collection.js';
-import {
-  assertFieldPath,
   assertLookupField,
-  assertStorableDoc,
   fieldValueKind,
-  readFieldPath,
+  listLimit,
   type ValidSpec,
-  type ValueKind,
 } from '../validateCollectionSpec.js';
-import { isUniqueViolation, mapSqliteError } from './mapSqliteError.js';
 import {
   LIVE,
-  fieldOfIndex,
   jsonFieldExpression,
-  lookupCondition,
   plainIndexName,
   tableName,
   uniqueIndexName,
 } from './sqliteNames.js';
+import { sqlValue, type Statement } from './sqliteTable.js';
+import { SqliteWrites } from './sqliteWrites.js';
 
-type Statement = Database.Statement<unknown[], unknown>;
 const PAGE_SIZE = 256;
 
-/** The SQL value json_extract produces for a JSON value, i.e. what an index on it compares. */
-function sqlValue(value: unknown): string | number | null {
-  if (typeof value === 'string' || typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  if (value === null || value === undefined) return null;
-  return JSON.stringify(value);
-}
-
 /** One collection stored as a table `(id, doc JSON, expires_at)` with expression indexes. */
-export class SqliteCollection<T extends Doc> implements Collection<T> {
-  readonly name: string;
-  private readonly table: string;
-  private readonly byField = new Map<string, Statement>();
-  private readonly sql: Record<
-    | 'get'
-    | 'count'
-    | 'page'
-    | 'insert'
-    | 'upsert'
-    | 'increment'
-    | 'delete'
-    | 'consume'
-    | 'purgeExpiredId'
-    | 'liveId',
-    Statement
-  >;
-  /** Runs `write` in an IMMEDIATE transaction after clearing expired rows that collide with it. */
-  private readonly writeAfterPurge: Database.Transaction<
-    (id: string, values: ReadonlyMap<string, unknown>, write: () => unknown) => unknown
-  >;
+export class SqliteCollection<T extends Doc> extends SqliteWrites<T> implements Collection<T> {
+  private readonly reads: Record<'get' | 'count' | 'page' | 'delete' | 'consume', Statement>;
 
   /** Creates the table and its indexes if needed (safe across processes) and prepares statements. */
   static open<T extends Doc>(db: Database.Database, spec: ValidSpec): SqliteCollection<T> {
@@ -76,69 +38,29 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
         );
       }
       for (const field of spec.indexed) {
+        // The id after the field lets a bounded, id-ordered list read only the rows it returns.
         db.exec(
-          `CREATE INDEX IF NOT EXISTS ${plainIndexName(spec.name, field)} ON ${table} (${jsonFieldExpression(field)})`,
+          `CREATE INDEX IF NOT EXISTS ${plainIndexName(spec.name, field)} ON ${table} (${jsonFieldExpression(field)}, id)`,
         );
       }
     }).immediate();
     return new SqliteCollection<T>(db, spec);
   }
 
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly spec: ValidSpec,
-  ) {
-    this.name = spec.name;
-    const t = (this.table = tableName(spec.name));
-    const prepare = (sql: string): Statement => db.prepare(sql);
-    this.sql = {
-      get: prepare(`SELECT doc FROM ${t} WHERE id = ? AND ${LIVE}`).pluck(),
-      count: prepare(`SELECT count(*) FROM ${t} WHERE ${LIVE}`).pluck(),
-      page: prepare(`SELECT id, doc FROM ${t} WHERE id > ? AND ${LIVE} ORDER BY id LIMIT ?`),
-      insert: prepare(`INSERT INTO ${t} (id, doc, expires_at) VALUES (?, ?, ?)`),
-      upsert: prepare(
-        `INSERT INTO ${t} (id, doc, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, expires_at = excluded.expires_at`,
-      ),
-      // One statement, so it is atomic across processes; an expired row restarts from the
-      // inserted document (count 1, the new expiry), a live one keeps its window.
-      increment: prepare(
-        `INSERT INTO ${t} (id, doc, expires_at) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET
-           doc = CASE WHEN expires_at <= ? THEN excluded.doc
-                 ELSE json_set(doc, '$.count', coalesce(json_extract(doc, '$.count'), 0) + 1) END,
-           expires_at = CASE WHEN expires_at <= ? THEN excluded.expires_at ELSE expires_at END
-         RETURNING json_extract(doc, '$.count')`,
-      ).pluck(),
-      delete: prepare(`DELETE FROM ${t} WHERE id = ? AND ${LIVE}`),
-      consume: prepare(`DELETE FROM ${t} WHERE id = ? AND ${LIVE} RETURNING doc`).pluck(),
-      purgeExpiredId: prepare(`DELETE FROM ${t} WHERE id = ? AND expires_at <= ?`),
-      liveId: prepare(`SELECT 1 FROM ${t} WHERE id = ? AND ${LIVE}`).pluck(),
+  private constructor(db: Database.Database, spec: ValidSpec) {
+    super(db, spec);
+    const t = this.table;
+    this.reads = {
+      get: db.prepare(`SELECT doc FROM ${t} WHERE id = ? AND ${LIVE}`).pluck(),
+      count: db.prepare(`SELECT count(*) FROM ${t} WHERE ${LIVE}`).pluck(),
+      page: db.prepare(`SELECT id, doc FROM ${t} WHERE id > ? AND ${LIVE} ORDER BY id LIMIT ?`),
+      delete: db.prepare(`DELETE FROM ${t} WHERE id = ? AND ${LIVE}`),
+      consume: db.prepare(`DELETE FROM ${t} WHERE id = ? AND ${LIVE} RETURNING doc`).pluck(),
     };
-    this.writeAfterPurge = db.transaction((id, values, write) => {
-      const now = Date.now();
-      this.sql.purgeExpiredId.run(id, now);
-      for (const [field, raw] of values) {
-        const value = sqlValue(raw);
-        if (value === null) continue; // NULL never collides in a SQLite unique index
-        this.fieldStatement(
-          'purge',
-          field,
-          (e) => `DELETE FROM ${t} WHERE ${e} = ? AND id <> ? AND expires_at <= ?`,
-        ).run(value, id, now);
-        const taken = this.fieldStatement(
-          'taken',
-          field,
-          (e) => `SELECT 1 FROM ${t} WHERE ${e} = ? AND id <> ? AND ${LIVE} LIMIT 1`,
-        );
-        if (taken.get(value, id, now) !== undefined) throw new DuplicateKeyError(this.name, field);
-      }
-      return write();
-    });
   }
 
   async get(id: string): Promise<T | undefined> {
-    return this.guard(() => this.parse(this.sql.get.get(id, Date.now())));
+    return this.guard(() => this.parse(this.reads.get.get(id, Date.now())));
   }
 
   async findOne(field: string, value: FieldValue): Promise<T | undefined> {
@@ -156,17 +78,19 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
     );
   }
 
-  async list(field: string, value: FieldValue): Promise<T[]> {
+  async list(field: string, value: FieldValue, options: ListOptions = {}): Promise<T[]> {
     assertLookupField(this.spec, field);
     const kind = fieldValueKind(value);
+    const order = options.newestFirst ? 'DESC' : 'ASC';
+    const limit = listLimit(options) ?? -1; // SQLite: a negative LIMIT means none
     return this.guard(() =>
       (
         this.lookup(
-          'list',
+          `list${order}`,
           field,
           kind,
-          (where) => `SELECT doc FROM ${this.table} WHERE ${where} ORDER BY id`,
-        ).all(sqlValue(value), Date.now()) as string[]
+          (where) => `SELECT doc FROM ${this.table} WHERE ${where} ORDER BY id ${order} LIMIT ?`,
+        ).all(sqlValue(value), Date.now(), limit) as string[]
       ).map((json) => JSON.parse(json) as T),
     );
   }
@@ -177,7 +101,7 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
     let after = '';
     for (;;) {
       const rows = this.guard(
-        () => this.sql.page.all(after, Date.now(), PAGE_SIZE) as { id: string; doc: string }[],
+        () => this.reads.page.all(after, Date.now(), PAGE_SIZE) as { id: string; doc: string }[],
       );
       for (const row of rows) yield JSON.parse(row.doc) as T;
       const last = rows[rows.length - 1];
@@ -187,82 +111,11 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async count(): Promise<number> {
-    return this.guard(() => this.sql.count.get(Date.now()) as number);
-  }
-
-  async insert(doc: T): Promise<void> {
-    assertStorableDoc(doc);
-    const json = JSON.stringify(doc);
-    const expiresAt = doc.expiresAt ?? null;
-    this.guard(() => {
-      try {
-        this.sql.insert.run(doc.id, json, expiresAt);
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        // Rare path: the collision may be with an expired row, which must not block.
-        this.writeAfterPurge.immediate(doc.id, this.uniqueValues(doc), () => {
-          if (this.sql.liveId.get(doc.id, Date.now()) !== undefined) {
-            throw new DuplicateKeyError(this.name, 'id');
-          }
-          this.sql.insert.run(doc.id, json, expiresAt);
-        });
-      }
-    });
-  }
-
-  async upsert(doc: T): Promise<void> {
-    assertStorableDoc(doc);
-    const json = JSON.stringify(doc);
-    const expiresAt = doc.expiresAt ?? null;
-    this.guard(() => {
-      try {
-        this.sql.upsert.run(doc.id, json, expiresAt);
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        this.writeAfterPurge.immediate(doc.id, this.uniqueValues(doc), () =>
-          this.sql.upsert.run(doc.id, json, expiresAt),
-        );
-      }
-    });
-  }
-
-  async setIfAbsent(id: string, field: string, value: FieldValue): Promise<boolean> {
-    assertFieldPath(field);
-    fieldValueKind(value);
-    // json_type is NULL only for a missing path (a JSON null is 'null'), matching `$exists`.
-    const set = this.fieldStatement(
-      'setIfAbsent',
-      field,
-      () =>
-        `UPDATE ${this.table} SET doc = json_set(doc, '$.${field}', json(?))
-         WHERE id = ? AND json_type(doc, '$.${field}') IS NULL AND ${LIVE}`,
-    );
-    const args = [JSON.stringify(value), id] as const;
-    return this.guard(() => {
-      try {
-        return set.run(...args, Date.now()).changes === 1;
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        return this.writeAfterPurge.immediate(
-          id,
-          new Map([[field, value]]),
-          () => set.run(...args, Date.now()).changes === 1,
-        ) as boolean;
-      }
-    });
-  }
-
-  async increment(id: string, expiresAt: number): Promise<number> {
-    if (!Number.isFinite(expiresAt)) throw new Error('expiresAt must be epoch milliseconds');
-    const fresh = JSON.stringify({ id, count: 1, expiresAt });
-    return this.guard(() => {
-      const now = Date.now();
-      return this.sql.increment.get(id, fresh, expiresAt, now, now) as number;
-    });
+    return this.guard(() => this.reads.count.get(Date.now()) as number);
   }
 
   async delete(id: string): Promise<boolean> {
-    return this.guard(() => this.sql.delete.run(id, Date.now()).changes > 0);
+    return this.guard(() => this.reads.delete.run(id, Date.now()).changes > 0);
   }
 
   async deleteMany(field: string, value: FieldValue): Promise<number> {
@@ -280,59 +133,6 @@ export class SqliteCollection<T extends Doc> implements Collection<T> {
   }
 
   async consume(id: string): Promise<T | undefined> {
-    return this.guard(() => this.parse(this.sql.consume.get(id, Date.now())));
-  }
-
-  private parse(json: unknown): T | undefined {
-    return typeof json === 'string' ? (JSON.parse(json) as T) : undefined;
-  }
-
-  private uniqueValues(doc: T): Map<string, unknown> {
-    return new Map(this.spec.unique.map((field) => [field, readFieldPath(doc, field)]));
-  }
-
-  /** A cached statement about one field; `build` receives the field's index expression. */
-  private fieldStatement(
-    op: string,
-    field: string,
-    build: (expression: string) => string,
-  ): Statement {
-    const key = `${op}:${field}`;
-    let statement = this.byField.get(key);
-    if (statement === undefined) {
-      statement = this.db.prepare(build(jsonFieldExpression(field)));
-      if (statement.reader) statement.pluck();
-      this.byField.set(key, statement);
-    }
-    return statement;
-  }
-
-  /** A cached equality lookup on `field` for values of `kind`, bound as (value, now). */
-  private lookup(
-    op: string,
-    field: string,
-    kind: ValueKind,
-    build: (where: string) => string,
-  ): Statement {
-    return this.fieldStatement(`${op}:${kind}`, field, () => build(lookupCondition(field, kind)));
-  }
-
-  /** Runs `fn` on the open database, turning driver failures into the port's errors. */
-  private guard<R>(fn: () => R): R {
-    if (!this.db.open) throw new StoreUnavailableError('sqlite: store is closed');
-    try {
-      return fn();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw this.duplicateFrom(err);
-      throw mapSqliteError(err);
-    }
-  }
-
-  /** A violation of an index the current spec does not declare (left by an older spec). */
-  private duplicateFrom(err: Error & { code: string }): DuplicateKeyError {
-    if (err.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return new DuplicateKeyError(this.name, 'id');
-    const index = /index '([^']+)'/.exec(err.message)?.[1];
-    const field = index === undefined ? undefined : fieldOfIndex(this.name, index);
-    return new DuplicateKeyError(this.name, field ?? 'unique');
+    return this.guard(() => this.parse(this.reads.consume.get(id, Date.now())));
   }
 }
