@@ -97,6 +97,8 @@ export async function ceremony(
 ): Promise<boolean> {
   if (leaving || (busy && !input.autofill)) return false;
   let owns = false;
+  // "Cancel" stays usable while everything else waits.
+  controls = controls.filter((c) => c !== cancel);
   const take = () => {
     busy = owns = true;
     controls.forEach((c) => ((c as HTMLButtonElement).disabled = true));
