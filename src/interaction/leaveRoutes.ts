@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { NotFound } from '../http/errors.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import { loadInteraction } from './loadInteraction.js';
 
@@ -48,5 +49,11 @@ export function leaveRoutes(router: Router, deps: InteractionDeps): void {
     query.set('prompt', 'login');
     ctx.status = 303;
     ctx.redirect(`/auth?${query}`);
+  });
+
+  // Registered last: an unknown page inside a live sign-in still offers "Back to {app}".
+  router.get('/interaction/:uid/*rest', async (ctx) => {
+    await loadInteraction(deps.provider, ctx);
+    throw new NotFound('not_found', 'There is no page at this address.');
   });
 }
