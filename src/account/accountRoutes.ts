@@ -58,6 +58,15 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   router.get('/account', async (ctx) => {
     const session = await loadAccountSession(deps, ctx);
     if (!session) return startAccountSignIn(deps, ctx);
+    // A session that signed in without finishing at an app has no browser on record yet.
+    if (!(await deps.devices.get(session.uid)))
+      await deps.devices.record({
+        id: session.uid,
+        accountId: session.account.id,
+        ...requestOrigin(ctx),
+        at: (session.loginTs ?? Math.floor(Date.now() / 1000)) * 1000,
+        expiresAt: Date.now() + 14 * 86_400_000,
+      });
     const recent = await deps.verifications.isRecent(session);
     const key = typeof ctx.query.done === 'string' ? ctx.query.done : '';
     const done = key in NOTICES ? NOTICES[key as Notice] : undefined;
