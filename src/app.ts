@@ -13,9 +13,12 @@ import { createSignupCodes } from './accounts/signupCodes.js';
 import type { Config } from './config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
+import { brandStyles } from './http/brandStyles.js';
+import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
 import { errorHandler } from './http/errorHandler.js';
 import { forwardedHeaders } from './http/forwardedHeaders.js';
+import { interactionLimits } from './http/interactionLimits.js';
 import { healthRoutes } from './http/healthRoutes.js';
 import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
@@ -104,6 +107,7 @@ export async function createApp(
       credentials,
       challenges,
       audit,
+      logger,
     }),
     metrics,
   );
@@ -117,6 +121,7 @@ export async function createApp(
       accounts,
       renderer,
       logger,
+      outboundPrivate: config.outboundPrivate,
     });
     watchSessionDevices(provider, devices, logger);
     return provider;
@@ -197,10 +202,13 @@ export async function createApp(
   app.use(healthRoutes(store));
   app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
   app.use(staticFiles(publicDir));
+  app.use(brandStyles(config.brandColor));
   app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
   app.use(interactions.routes());
   app.use(accountPages.routes());
   app.use(authorizationPost());
+  app.use(clientAuthLimits(limiter, limits));
+  app.use(interactionLimits(limiter, limits.interactionsPerIp));
   app.use(providers.middleware);
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),

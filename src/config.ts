@@ -44,6 +44,8 @@ export interface Config {
   brandColor: string | undefined;
   /** `METRICS_PUBLIC=true`: an open `/metrics` on an https issuer is deliberate. */
   metricsPublic: boolean;
+  /** Whether back-channel logout may reach private and loopback addresses (SPEC.md §15). */
+  outboundPrivate: 'allow' | 'deny';
 }
 
 /** `TRUST_PROXY`: `false`, `true`, or the proxies' addresses and CIDRs (`10.0.0.0/8`, `::1`). */
@@ -107,6 +109,9 @@ const schema = z.object({
       'must start with mongodb:// or mongodb+srv://',
     )
     .transform((v) => (v ? v : undefined)),
+  OUTBOUND_PRIVATE: z
+    .enum(['allow', 'deny'], { message: 'must be allow or deny' })
+    .default('allow'),
   RP_NAME: z
     .string()
     .trim()
@@ -220,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readEnv()): Config {
     brandLogoUrl: v.BRAND_LOGO_URL,
     brandColor: v.BRAND_COLOR?.toLowerCase(),
     metricsPublic: v.METRICS_PUBLIC,
+    outboundPrivate: v.OUTBOUND_PRIVATE,
   };
 }
 

@@ -53,7 +53,11 @@ function runPrimary(cfg: Config, log: Logger): void {
 async function runServer(cfg: Config, log: Logger): Promise<void> {
   // Imported only once the configuration is known good, so a bad value prints one line.
   const { createApp } = await import('./app.js');
-  const store = await openStore({ dataDir: cfg.dataDir, mongodbUri: cfg.mongodbUri });
+  const store = await openStore({
+    dataDir: cfg.dataDir,
+    mongodbUri: cfg.mongodbUri,
+    onError: (what, err) => log.warn({ err }, what),
+  });
   if (!cfg.smtpUrl)
     log.warn(
       'SMTP_URL is not set: mails are written to the log instead of sent (development only)',

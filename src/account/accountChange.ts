@@ -19,6 +19,8 @@ export const NOTICES = {
   code: { key: 'account.notice.code' },
   email: { key: 'account.notice.email' },
   session: { key: 'account.notice.session' },
+  language: { key: 'account.notice.language' },
+  language_unknown: { key: 'account.notice.languageUnknown', error: true },
 } satisfies Record<string, { key: string; error?: boolean }>;
 
 /** A notice key of {@link NOTICES}. */

@@ -31,7 +31,7 @@ function checkTyped(session: AccountSession, typed: string): void {
   if (typed !== session.account.email)
     throw new BadRequest(
       'email_mismatch',
-      'That is not your email address. Type it exactly as shown above to confirm.',
+      'That is not your email address. Type it exactly as shown at the top of the page.',
     );
 }
 
@@ -76,8 +76,9 @@ export function accountDeleteRoutes(router: Router, deps: AccountDeps): void {
         composeMail(deps.renderer, {
           to: account.email,
           name: 'accountDeleted',
-          subject: 'Your account is deleted',
+          subject: 'mail.accountDeleted.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: { name: account.name, issuer: deps.issuer, rpName: deps.rpName },
         }),
       ),

@@ -1,4 +1,5 @@
 import type { AuditEvent, AuditType } from '../accounts/auditLog.js';
+import { scopeMessageKeys } from '../i18n/scopeMessages.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
 import type { AccountDeps } from './accountDeps.js';
@@ -8,38 +9,31 @@ import { connectedApps } from './connectedApps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
 import { maskIp } from './maskIp.js';
-import { consentLines } from '../interaction/consentWords.js';
+
+/** A catalogue lookup in the page's language. */
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
 
 /** The activity list's wording (catalogue keys); other event types are not shown. */
 const ACTIVITY: Partial<Record<AuditType, string>> = {
   signup: 'account.event.signup',
   signin: 'account.event.signin',
-  signin_failed: 'account.event.signinFailed',
-  passkey_added: 'account.event.passkeyAdded',
-  passkey_removed: 'account.event.passkeyRemoved',
-  passkey_renamed: 'account.event.passkeyRenamed',
-  counter_regression: 'account.event.counterRegression',
-  recovery_requested: 'account.event.recoveryRequested',
-  recovery_used: 'account.event.recoveryUsed',
-  app_revoked: 'account.event.appRevoked',
-  signed_out_everywhere: 'account.event.signedOutEverywhere',
-  admin_action: 'account.event.adminAction',
-  name_changed: 'account.event.nameChanged',
-  email_change_requested: 'account.event.emailChangeRequested',
-  email_changed: 'account.event.emailChanged',
-  session_signed_out: 'account.event.sessionSignedOut',
+  signin_failed: 'account.event.signin_failed',
+  passkey_added: 'account.event.passkey_added',
+  passkey_removed: 'account.event.passkey_removed',
+  passkey_renamed: 'account.event.passkey_renamed',
+  counter_regression: 'account.event.counter_regression',
+  recovery_requested: 'account.event.recovery_requested',
+  recovery_used: 'account.event.recovery_used',
+  app_revoked: 'account.event.app_revoked',
+  signed_out_everywhere: 'account.event.signed_out_everywhere',
+  admin_action: 'account.event.admin_action',
+  name_changed: 'account.event.name_changed',
+  email_change_requested: 'account.event.email_change_requested',
+  email_changed: 'account.event.email_changed',
+  session_signed_out: 'account.event.session_signed_out',
 };
 
-/** A line in the page's language: a catalogue key and its values. */
-export interface Words {
-  key: string;
-  params?: Record<string, string>;
-}
-
-/**
- * A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`; the
- * page's script rewrites it in the reader's own time zone.
- */
+/** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */
 export function when(ms: number | undefined): { iso: string; text: string } | undefined {
   if (ms === undefined) return undefined;
   const iso = new Date(ms).toISOString();
@@ -53,12 +47,14 @@ export function createdOn(c: StoredCredential): string | undefined {
 
 /**
  * Builds the account page's view model: passkeys (authenticator name, kind, dates, warnings),
- * connected apps with their scopes in words, the session count and recent activity.
+ * connected apps with their scopes in words, the session count and recent activity, worded
+ * with `t` in the page's language.
  */
 export async function accountPageModel(
   deps: AccountDeps,
   session: AccountSession,
   recent: boolean,
+  t: Translate,
 ): Promise<Record<string, unknown>> {
   const { account } = session;
   const [credentials, events, apps, sessions] = await Promise.all([
@@ -67,19 +63,13 @@ export async function accountPageModel(
     connectedApps(deps.store, account.id),
     listSessions(deps, account.id, session.uid),
   ]);
-  const names = new Map<string, Words>();
-  // An app's own name is not translated; the two stand-ins are.
-  const clientName = async (clientId: string | undefined): Promise<Words | undefined> => {
+  const names = new Map<string, string>();
+  const clientName = async (clientId: string | undefined): Promise<string | undefined> => {
     if (!clientId) return undefined;
-    if (clientId === ACCOUNT_CLIENT_ID) return { key: 'account.thisPage' };
+    if (clientId === ACCOUNT_CLIENT_ID) return t('account.thisPage');
     if (!names.has(clientId)) {
       const client = await deps.provider.Client.find(clientId).catch(() => undefined);
-      names.set(
-        clientId,
-        client?.clientName
-          ? { key: 'account.appName', params: { app: client.clientName } }
-          : { key: 'account.removedApp' },
-      );
+      names.set(clientId, client?.clientName ?? t('account.removedApp'));
     }
     return names.get(clientId);
   };
@@ -101,19 +91,18 @@ export async function accountPageModel(
     }));
   const providers = new Set(credentials.map((c) => (knownAaguid(c.aaguid) ? c.aaguid : 'unknown')));
   const allSynced = credentials.length > 1 && credentials.every((c) => c.backupEligible);
-  const warnings: Words[] = [];
+  const warnings: string[] = [];
   if (credentials.length === 1) {
-    warnings.push({ key: 'account.onlyOneWarning' });
+    warnings.push(t('account.onlyOnePasskey'));
   } else if (allSynced && providers.size === 1) {
-    const provider = passkeys[0]?.authenticator ?? '';
-    warnings.push({ key: 'account.allSyncedWarning', params: { provider } });
+    warnings.push(t('account.allSynced', { provider: passkeys[0]?.authenticator ?? '' }));
   }
   const activity = await Promise.all(
     events
       .filter((e): e is AuditEvent & { type: keyof typeof ACTIVITY } => e.type in ACTIVITY)
       .slice(0, 20)
       .map(async (e) => ({
-        what: ACTIVITY[e.type],
+        what: t(ACTIVITY[e.type] ?? ''),
         at: when(e.at),
         app: await clientName(e.clientId),
         browser: describeUserAgent(e.userAgent),
@@ -121,14 +110,15 @@ export async function accountPageModel(
       })),
   );
   return {
+    title: t('account.title'),
     account: { name: account.name, email: account.email },
     passkeys,
     warnings,
     apps: await Promise.all(
       apps.map(async (app) => ({
         clientId: app.clientId,
-        name: (await clientName(app.clientId))?.params?.app ?? app.clientId,
-        access: consentLines(app.scopes, []),
+        name: await clientName(app.clientId),
+        access: scopeMessageKeys(app.scopes).map((key) => t(key)),
         since: when(app.since),
       })),
     ),

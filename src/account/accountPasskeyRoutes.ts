@@ -78,7 +78,10 @@ export function accountPasskeyRoutes(router: Router, deps: AccountDeps): void {
       response,
     });
     if (challenge.accountId !== session.account.id)
-      throw new BadRequest('challenge_expired', 'This attempt has expired. Please try again.');
+      throw new BadRequest(
+        'challenge_expired',
+        'This attempt has expired or was already used. Please try again.',
+      );
     const from = requestOrigin(ctx);
     const createdWith = describeUserAgent(from.userAgent);
     try {

@@ -49,12 +49,19 @@ export function accountProfileRoutes(router: Router, deps: AccountDeps): void {
       );
     }
   };
-  const mail = (to: string, name: string, subject: string, model: Record<string, unknown>) =>
+  const mail = (
+    to: string,
+    name: string,
+    subject: string,
+    model: Record<string, unknown>,
+    locale?: string,
+  ) =>
     composeMail(deps.renderer, {
       to,
       name,
       subject,
       rpName: deps.rpName,
+      locale,
       model: { issuer: deps.issuer, rpName: deps.rpName, ...model },
     });
 
@@ -92,13 +99,25 @@ export function accountProfileRoutes(router: Router, deps: AccountDeps): void {
       await send(
         ctx,
         taken
-          ? mail(form.email, 'emailChangeTaken', 'Someone tried to use your address', {
-              name: account.name,
-            })
-          : mail(form.email, 'emailChangeCode', `${code} is your code to change your email`, {
-              name: account.name,
-              code,
-            }),
+          ? mail(
+              form.email,
+              'emailChangeTaken',
+              'mail.emailChangeTaken.subject',
+              {
+                name: account.name,
+              },
+              account.locale,
+            )
+          : mail(
+              form.email,
+              'emailChangeCode',
+              'mail.emailChangeCode.subject',
+              {
+                name: account.name,
+                code,
+              },
+              account.locale,
+            ),
       );
       await deps.audit.record({
         type: 'email_change_requested',
@@ -116,14 +135,17 @@ export function accountProfileRoutes(router: Router, deps: AccountDeps): void {
       await deps.signupCodes.check(binding, form.code);
       const pending = await deps.signupCodes.consume(binding);
       if (!pending)
-        throw new BadRequest('code_expired', 'This code has expired. Ask for a new one.');
+        throw new BadRequest(
+          'code_expired',
+          'This code has expired. Start again to get a new one.',
+        );
       const current = await deps.accounts.get(account.id);
       if (!current) throw new BadRequest('account_gone', 'This account no longer exists.');
       try {
         await deps.accounts.update({ ...current, email: pending.email });
       } catch (err) {
         if (err instanceof DuplicateKeyError)
-          throw new BadRequest('email_taken', 'That address is now used by another account.');
+          throw new BadRequest('email_now_taken', 'That address is now used by another account.');
         throw err;
       }
       await deps.audit.record({
@@ -133,10 +155,16 @@ export function accountProfileRoutes(router: Router, deps: AccountDeps): void {
       });
       await send(
         ctx,
-        mail(current.email, 'emailChanged', 'Your email address was changed', {
-          name: current.name,
-          newEmail: pending.email,
-        }),
+        mail(
+          current.email,
+          'emailChanged',
+          'mail.emailChanged.subject',
+          {
+            name: current.name,
+            newEmail: pending.email,
+          },
+          current.locale,
+        ),
       );
       return 'email';
     });

@@ -1,28 +1,29 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { nameField } from '../accounts/cleanName.js';
 import { NotFound, BadRequest } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { requestOrigin } from '../http/requestOrigin.js';
+import { revokeApp, signOutEverywhere } from '../oidc/accountSessions.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { startAccountSignIn } from './accountSignIn.js';
-import { revokeApp } from './connectedApps.js';
 import { emailChangeBinding } from './accountProfileRoutes.js';
 import { NOTICES, runChange, type Notice } from './accountChange.js';
 import { signOutSession } from './accountSessions.js';
 import { accountBinding, loadAccountSession, type AccountSession } from './loadAccountSession.js';
-import { signOutEverywhere } from './signOutEverywhere.js';
 
 const csrfField = z.string().max(100).optional();
-/** A passkey's name: 1–64 characters, no control characters. */
-export const passkeyNameSchema = z
-  .string({ message: 'errors.passkey_name_missing' })
-  .trim()
-  .min(1, 'errors.passkey_name_missing')
-  .max(64, 'errors.passkey_name_too_long')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.passkey_name_control');
+/** A passkey's name: cleaned of invisible characters (cleanName), 1–64 characters. */
+export const passkeyNameSchema = nameField(
+  {
+    empty: 'errors.passkey_name_missing',
+    tooLong: 'errors.passkey_name_too_long',
+    control: 'errors.passkey_name_control',
+  },
+  64,
+);
 const credentialIdParam = z
   .string()
   .min(1)
@@ -71,10 +72,13 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
     const key = typeof ctx.query.done === 'string' ? ctx.query.done : '';
     const done = key in NOTICES ? NOTICES[key as Notice] : undefined;
     deps.renderer.page(ctx, 'account', {
-      ...(await accountPageModel(deps, session, recent)),
+      ...(await accountPageModel(deps, session, recent, (key, params) =>
+        deps.renderer.message(ctx, key, params),
+      )),
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
       emailPending: (await deps.signupCodes.pending(emailChangeBinding(session.account.id)))?.email,
+      accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });
 
@@ -89,7 +93,9 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       const credential = await ownPasskey(session, id.data);
       // A rename racing the passkey's deletion must not bring it back.
       if (!(await deps.credentials.rename(credential.id, form.name)))
-        throw new NotFound('unknown_passkey', 'That passkey is not on your account.');
+        throw new NotFound('unknown_passkey', 'That passkey is not on your account.').withMessage(
+          'not_your_passkey',
+        );
       await deps.audit.record({
         type: 'passkey_renamed',
         accountId: session.account.id,

@@ -2,7 +2,7 @@ import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js'
 import type { AccountDeps } from './accountDeps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import { maskIp } from './maskIp.js';
-import { logoutTargets, notifyLogout } from './signOutEverywhere.js';
+import { logoutTargets, notifyLogout } from './notifyLogout.js';
 
 /** One signed-in browser on the account page. */
 export interface SessionView {

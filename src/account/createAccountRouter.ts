@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { sameOriginOnly } from '../http/csrf.js';
 import type { AccountDeps } from './accountDeps.js';
 import { accountDeleteRoutes } from './accountDeleteRoutes.js';
+import { accountLanguageRoutes } from './accountLanguageRoutes.js';
 import { accountPasskeyRoutes } from './accountPasskeyRoutes.js';
 import { accountProfileRoutes } from './accountProfileRoutes.js';
 import { accountRoutes } from './accountRoutes.js';
@@ -21,5 +22,6 @@ export function createAccountRouter(deps: AccountDeps, origin: string): Router {
   accountProfileRoutes(router, deps);
   accountDeleteRoutes(router, deps);
   publicPageRoutes(router, deps);
+  accountLanguageRoutes(router, deps);
   return router;
 }

@@ -1,7 +1,7 @@
 import type { Account } from '../accounts/accountRepository.js';
 import type { AccountDeps } from './accountDeps.js';
 import { emailChangeBinding } from './accountProfileRoutes.js';
-import { signOutEverywhere } from './signOutEverywhere.js';
+import { signOutEverywhere } from '../oidc/accountSessions.js';
 
 /** What {@link deleteAccount} removed. */
 export interface DeletedAccount {

@@ -29,6 +29,8 @@ export async function loadAccountSession(
   if (!accountId) return undefined;
   const account = await deps.accounts.get(accountId);
   if (!account) return undefined;
+  // The account pages speak the person's saved language (src/i18n/requestLocale.ts).
+  ctx.state.accountLocale = account.locale;
   if (account.disabled) {
     throw new Forbidden(
       'account_disabled',

@@ -8,6 +8,8 @@ export interface Account extends Doc {
   emailVerified: true;
   createdAt: number;
   disabled?: boolean;
+  /** The language the person signed up in (or chose on /account): their mails use it. */
+  locale?: string;
 }
 
 /** Accounts by id and by normalised email (unique). */

@@ -65,10 +65,13 @@ const RETENTION_MS = 365 * 24 * 3600 * 1000;
 /** Opens the `audit_events` collection (indexed by `accountId`). */
 export async function createAuditLog(store: Store): Promise<AuditLog> {
   const col = await store.collection<AuditEvent>({ name: 'audit_events', indexed: ['accountId'] });
+  let seq = 0;
   return {
     async record(event) {
       const at = Date.now();
-      const id = `${at.toString(36).padStart(9, '0')}-${randomBytes(6).toString('base64url')}`;
+      // The sequence keeps one process's events in order within the same millisecond.
+      seq = (seq + 1) % 36 ** 4;
+      const id = `${at.toString(36).padStart(9, '0')}-${seq.toString(36).padStart(4, '0')}-${randomBytes(6).toString('base64url')}`;
       await col.insert({ ...stripUndefined(event), id, at, expiresAt: at + RETENTION_MS });
     },
     // Ids start with the time, so the store reads just the newest `limit` through its index.

@@ -30,7 +30,10 @@ export interface RecoveryToken extends Doc {
 }
 
 export interface RecoveryTokens {
-  /** Issues a link token for `accountId`; returns the token (to mail or print, never store). */
+  /**
+   * Issues a link token for `accountId` and revokes the account's older links; returns the
+   * token (to mail or print, never store).
+   */
   issue(input: {
     accountId: string;
     issuedBy: RecoveryToken['issuedBy'];
@@ -43,7 +46,7 @@ export interface RecoveryTokens {
   consume(token: string): Promise<RecoveryToken | undefined>;
   /** Puts a consumed token back (when the passkey it paid for could not be stored). */
   restore(doc: RecoveryToken): Promise<void>;
-  /** Drops every outstanding link of an account (e.g. when it is disabled). */
+  /** Drops every outstanding link of an account (when one is used, or it is disabled). */
   revokeAll(accountId: string): Promise<number>;
 }
 
@@ -88,6 +91,12 @@ export async function createRecoveryTokens(store: Store): Promise<RecoveryTokens
         createdAt,
         expiresAt,
       });
+      // One outstanding link per account: the older ones stop working. Strictly older only, so
+      // two links issued at once by two instances cannot revoke each other.
+      const older = (await col.list('accountId', accountId)).filter(
+        (doc) => doc.id !== hash && doc.createdAt < createdAt,
+      );
+      await Promise.all(older.map((doc) => col.delete(doc.id)));
       return { token, hash, expiresAt };
     },
     find: (token) => col.get(recoveryTokenHash(token)),

@@ -1,7 +1,7 @@
 import type { Renderer } from '../http/renderer.js';
 import { composeMail } from '../mail/composeMail.js';
 import type { Mailer } from '../mail/mailer.js';
-import { endAccountSessions, type EndedSessions } from '../oidc/endAccountSessions.js';
+import { endAccountSessions, type EndedSessions } from '../oidc/accountSessions.js';
 import { createCredentialRepository } from '../passkeys/credentialRepository.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import type { Store } from '../store/collection.js';
@@ -170,11 +170,12 @@ export async function createUserAdministration(
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryIssued',
-            subject: 'A recovery link was issued for your account',
+            subject: 'mail.recoveryIssued.subject',
             rpName: deps.rpName,
+            locale: account.locale,
             model: {
               name: account.name,
-              until: new Date(expiresAt).toUTCString(),
+              until: new Date(expiresAt).toISOString(),
               issuer: deps.issuer,
               rpName: deps.rpName,
             },

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
 import { createClientRegistry } from '../oidc/clientRegistry.js';
+import { outboundPolicyWarning } from '../oidc/outboundFetch.js';
 import type { CliContext } from './cliContext.js';
 import { table } from './output.js';
 
@@ -23,6 +25,7 @@ export function clientCommands(
       collect,
     )
     .option('--backchannel-logout-uri <uri>', 'back-channel logout endpoint of the app')
+    .option('--logo-uri <uri>', 'https URL of the app logo shown on sign-in and consent')
     .option('--public', 'public client (no secret; PKCE S256 required)')
     .option('--first-party', 'skip the consent page for this app')
     .action(
@@ -31,6 +34,7 @@ export function clientCommands(
         redirectUri: string[];
         postLogoutRedirectUri?: string[];
         backchannelLogoutUri?: string;
+        logoUri?: string;
         public?: boolean;
         firstParty?: boolean;
       }) =>
@@ -43,12 +47,16 @@ export function clientCommands(
             ...(opts.backchannelLogoutUri
               ? { backchannelLogoutUri: opts.backchannelLogoutUri }
               : {}),
+            ...(opts.logoUri ? { logoUri: opts.logoUri } : {}),
             public: Boolean(opts.public),
             firstParty: Boolean(opts.firstParty),
           });
           out.print(created);
           if (!out.json && created.client_secret)
             console.error('Keep the client secret safe: it is shown only now.');
+          const uri = opts.backchannelLogoutUri;
+          const warning = uri && (await outboundPolicyWarning(uri, loadConfig().outboundPrivate));
+          if (warning) console.error(`warning: ${warning}`);
         }),
     );
 

@@ -23,7 +23,9 @@ export function authorizationPost(): Middleware {
       } catch (err) {
         if (err instanceof HttpError) throw err;
         if ((err as { status?: number }).status === 413) throw new PayloadTooLarge();
-        throw new BadRequest('invalid_request', 'The request body could not be read.');
+        throw new BadRequest('invalid_request', 'The request body could not be read.').withMessage(
+          'request_unreadable',
+        );
       }
       ctx.method = 'GET';
       ctx.querystring = body;

@@ -9,3 +9,20 @@ export async function clientName(
   const client = await provider.Client.find(clientId);
   return client?.clientName ?? clientId;
 }
+
+/**
+ * The app as pages show it: its name and, when registered (standard `logo_uri` client
+ * metadata) and served over https, its logo.
+ */
+export async function clientDisplay(
+  provider: Provider,
+  details: { params: Record<string, unknown> },
+): Promise<{ clientName: string; clientLogo: string | undefined }> {
+  const clientId = String(details.params.client_id ?? '');
+  const client = await provider.Client.find(clientId);
+  const logo = client?.logoUri;
+  return {
+    clientName: client?.clientName ?? clientId,
+    clientLogo: typeof logo === 'string' && /^https:\/\/[^\s"'<>]+$/.test(logo) ? logo : undefined,
+  };
+}

@@ -11,18 +11,31 @@ export interface Limit {
 export interface RateLimiter {
   /** Counts a hit for `key` and throws 429 (with Retry-After) once it exceeds `limit`. */
   hit(key: string, limit: Limit): Promise<void>;
+  /** Throws 429 (with Retry-After) if `key` has used up `limit`, without counting a hit. */
+  check(key: string, limit: Limit): Promise<void>;
 }
 
 /** Fixed-window counters in the `rate_limits` collection, one atomic increment per hit. */
 export async function createRateLimiter(store: Store): Promise<RateLimiter> {
-  const counters = await store.collection({ name: 'rate_limits' });
+  const counters = await store.collection<{ id: string; count?: number }>({
+    name: 'rate_limits',
+  });
+  const bucket = (key: string, limit: Limit, now: number) => {
+    const window = Math.floor(now / limit.windowMs);
+    return { id: `${key}:${limit.windowMs}:${window}`, expiresAt: (window + 1) * limit.windowMs };
+  };
   return {
     async hit(key, limit) {
       const now = Date.now();
-      const window = Math.floor(now / limit.windowMs);
-      const expiresAt = (window + 1) * limit.windowMs;
-      const count = await counters.increment(`${key}:${limit.windowMs}:${window}`, expiresAt);
+      const { id, expiresAt } = bucket(key, limit, now);
+      const count = await counters.increment(id, expiresAt);
       if (count > limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
+    },
+    async check(key, limit) {
+      const now = Date.now();
+      const { id, expiresAt } = bucket(key, limit, now);
+      const count = (await counters.get(id))?.count ?? 0;
+      if (count >= limit.max) throw new TooManyRequests((expiresAt - now) / 1000);
     },
   };
 }
@@ -39,6 +52,12 @@ export interface Limits {
   mailPerIp: Limit;
   /** Sign-up code guesses, per client IP (each code also locks after 5 tries). */
   codePerIp: Limit;
+  /** New interactions (sign-in pages stored by authorization requests), per client IP. */
+  interactionsPerIp: Limit;
+  /** Failed client authentications at the token endpoints, per client IP. */
+  clientAuthPerIp: Limit;
+  /** Failed client authentications at the token endpoints, per client id (from any address). */
+  clientAuthPerClient: Limit;
 }
 
 /** Production limits. Tests of other features pass looser ones through `createApp`. */
@@ -48,6 +67,9 @@ export const DEFAULT_LIMITS: Limits = {
   mailPerEmail: { max: 5, windowMs: 15 * 60_000 },
   mailPerIp: { max: 20, windowMs: 15 * 60_000 },
   codePerIp: { max: 30, windowMs: 15 * 60_000 },
+  interactionsPerIp: { max: 60, windowMs: 60_000 },
+  clientAuthPerIp: { max: 20, windowMs: 15 * 60_000 },
+  clientAuthPerClient: { max: 100, windowMs: 15 * 60_000 },
 };
 
 /**

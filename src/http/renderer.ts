@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
+import { textOn } from '../brandConfig.js';
 import type { Config } from '../config.js';
 import { loadCatalogue, type Catalogue, type MessageParams } from '../i18n/catalogue.js';
 import { requestLocale } from '../i18n/requestLocale.js';
@@ -20,6 +21,8 @@ export interface Renderer {
    * when the catalogue has no such message) — for error descriptions and JSON answers.
    */
   message(ctx: Context, key: string, params?: MessageParams, fallback?: string): string;
+  /** The request's language (switcher cookie, ui_locales, Accept-Language, default). */
+  localeOf(ctx: Context): string;
   /** The message catalogue pages and mails read from. */
   readonly catalogue: Catalogue;
 }
@@ -32,6 +35,8 @@ export interface Brand {
   mailLogoUrl?: string | undefined;
   /** Accent colour (hex), already contrast-checked. */
   color?: string | undefined;
+  /** Text on the accent colour (white or near-black, whichever reads better). */
+  colorText?: string | undefined;
 }
 
 /**
@@ -61,8 +66,17 @@ export function createRenderer(options: {
     dir: catalogue.dir(locale),
     rpName: options.rpName,
     brand,
+    datetime: (iso: string) => formatDateTime(locale, iso),
     t: (key: string, params: MessageParams = {}) => {
-      const withBrand = { rpName: options.rpName, ...params };
+      // Markup a template built (a macro's output) goes in as its text; only `{{- x}}` in an
+      // Html message inserts it unescaped, every other placeholder escapes.
+      const values = Object.fromEntries(
+        Object.entries(params).map(([k, v]) => [
+          k,
+          v instanceof nunjucks.runtime.SafeString ? v.toString() : v,
+        ]),
+      );
+      const withBrand = { rpName: options.rpName, ...values };
       return html && /Html$/.test(key)
         ? new nunjucks.runtime.SafeString(catalogue.html(locale, key, withBrand))
         : catalogue.t(locale, key, withBrand);
@@ -78,6 +92,7 @@ export function createRenderer(options: {
   return {
     catalogue,
     render,
+    localeOf: (ctx) => requestLocale(ctx, catalogue),
     message(ctx, key, params = {}, fallback) {
       if (!catalogue.has(key)) return fallback ?? key;
       return catalogue.t(requestLocale(ctx, catalogue), key, { rpName: options.rpName, ...params });
@@ -124,8 +139,25 @@ export function rendererFor(
       logoUrl: logo,
       mailLogoUrl: logo?.startsWith('/') ? `${config.issuer}${logo}` : logo,
       color: config.brandColor,
+      colorText: config.brandColor ? textOn(config.brandColor) : undefined,
     },
   });
+}
+
+/**
+ * A date and time in `locale`, in UTC with its zone named (the page script shows it in the
+ * reader's own time zone).
+ */
+export function formatDateTime(locale: string, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'UTC',
+  })
+    .format(date)
+    .concat(' UTC');
 }
 
 /** JSON safe inside `<script type="application/json">` (no `</script>` or `<!--` can form). */

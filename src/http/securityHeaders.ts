@@ -42,7 +42,8 @@ export function securityHeaders(options: { secure: boolean }): Middleware {
         "default-src 'self'",
         `script-src 'nonce-${nonce}' 'strict-dynamic'`,
         "style-src 'self'",
-        "img-src 'self' data:",
+        // https: for the operator's BRAND_LOGO_URL and each app's registered logo_uri.
+        "img-src 'self' data: https:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",

@@ -1,11 +1,13 @@
 /**
- * Picks the page language: the person's own choice (the language switcher's cookie), then the
- * app's `ui_locales`, then the browser's `Accept-Language`, then `fallback`. Each candidate
- * matches a supported language exactly or by its base language (`de-CH` → `de`).
+ * Picks the page language: the person's own choice (the language switcher's cookie), their
+ * saved language (when signed in), the app's `ui_locales`, the browser's `Accept-Language`,
+ * then `fallback`. Each candidate matches a supported language exactly or by its base
+ * language (`de-CH` → `de`).
  */
 export function negotiateLocale(
   input: {
     chosen?: string | undefined;
+    saved?: string | undefined;
     uiLocales?: string | undefined;
     acceptLanguage?: string | undefined;
   },
@@ -14,6 +16,7 @@ export function negotiateLocale(
 ): string {
   const candidates = [
     ...(input.chosen ? [input.chosen] : []),
+    ...(input.saved ? [input.saved] : []),
     ...(input.uiLocales ?? '').split(/\s+/),
     ...parseAcceptLanguage(input.acceptLanguage ?? ''),
   ];

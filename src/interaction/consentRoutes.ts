@@ -6,7 +6,7 @@ import { readCsrfForm } from '../http/readCsrfForm.js';
 import { allowFormTargets } from '../http/securityHeaders.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName } from '../http/clientName.js';
+import { clientDisplay } from '../http/clientName.js';
 import { CLAIM_WORDS, consentLines } from './consentWords.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
@@ -60,7 +60,7 @@ export async function consentPage(
     uid: details.uid,
     signedInAs: account?.email,
     csrf: deps.csrf.token(binding(details.uid)),
-    clientName: await clientName(deps.provider, details),
+    ...(await clientDisplay(deps.provider, details)),
     items: consentPlan(details).lines,
   });
 }

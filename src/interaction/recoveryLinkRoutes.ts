@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import type { Logger } from '../log/createLogger.js';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Account } from '../accounts/accountRepository.js';
@@ -101,7 +102,14 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       await deps.credentials.insert({ ...credential, accountId: account.id });
     } catch (err) {
       // The passkey was not stored, so the link has not been used: put it back.
-      await deps.recoveryTokens.restore(doc).catch(() => undefined);
+      await deps.recoveryTokens
+        .restore(doc)
+        .catch((restoreErr: unknown) =>
+          (ctx.state.log as Logger | undefined)?.error(
+            { err: restoreErr },
+            'could not put back a recovery link after its passkey was not stored',
+          ),
+        );
       if (err instanceof DuplicateKeyError) {
         throw new BadRequest(
           'passkey_exists',
@@ -110,6 +118,8 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
       }
       throw err;
     }
+    // The link did its work: any other link of the account still around stops working too.
+    await deps.recoveryTokens.revokeAll(account.id);
 
     const from = requestOrigin(ctx);
     const details = await resumableInteraction(ctx, doc);
@@ -137,13 +147,14 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
         composeMail(deps.renderer, {
           to: account.email,
           name: 'recoveryUsed',
-          subject: 'A passkey was added to your account',
+          subject: 'mail.recoveryUsed.subject',
           rpName: deps.rpName,
+          locale: account.locale,
           model: {
             name: account.name,
-            when: new Date(at).toUTCString(),
+            when: new Date(at).toISOString(),
             // Sesame's own words for the browser, never the User-Agent text it was sent.
-            browser: describeUserAgent(from.userAgent) ?? 'an unrecognised browser',
+            browser: describeUserAgent(from.userAgent),
             ip: from.ip,
             issuer: deps.issuer,
             rpName: deps.rpName,
@@ -179,7 +190,9 @@ export function recoveryLinkRoutes(router: Router, deps: InteractionDeps): void 
     try {
       const details = await loadInteraction(deps.provider, ctx);
       return details.prompt.name === 'login' ? details : undefined;
-    } catch {
+    } catch (err) {
+      // The link still works without the sign-in it came from; say why it was not resumed.
+      (ctx.state.log as Logger | undefined)?.info({ err }, 'recovery: sign-in not resumable');
       return undefined;
     }
   };

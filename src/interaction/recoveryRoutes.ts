@@ -75,8 +75,9 @@ export function recoveryRoutes(router: Router, deps: InteractionDeps): void {
           composeMail(deps.renderer, {
             to: account.email,
             name: 'recoveryLink',
-            subject: 'Create a new passkey',
+            subject: 'mail.recoveryLink.subject',
             rpName: deps.rpName,
+            locale: account.locale,
             model: {
               name: account.name,
               link: recoveryUrl(deps.issuer, token),

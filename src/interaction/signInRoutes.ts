@@ -8,7 +8,7 @@ import { listedTransports } from '../passkeys/listedTransports.js';
 import { authenticationResponseSchema } from '../passkeys/webauthnSchemas.js';
 import { finishLogin } from './finishLogin.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientName } from '../http/clientName.js';
+import { clientDisplay } from '../http/clientName.js';
 import { requestOrigin } from '../http/requestOrigin.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 
@@ -30,7 +30,7 @@ export async function signInPage(
   deps.renderer.page(ctx, 'signIn', {
     uid: details.uid,
     email: hintedEmail(details.params.login_hint),
-    clientName: await clientName(deps.provider, details),
+    ...(await clientDisplay(deps.provider, details)),
   });
 }
 
@@ -79,7 +79,7 @@ export function signInRoutes(router: Router, deps: InteractionDeps): void {
       ctx.status = 409;
       ctx.body = {
         error: 'already_signed_in',
-        error_description: 'You are already signed in. Continuing to the app…',
+        error_description: deps.renderer.message(ctx, 'errors.already_signed_in'),
         redirectTo: details.returnTo,
       };
       return;

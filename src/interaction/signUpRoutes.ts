@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { emailSchema, mailboxOf } from '../accounts/normalizeEmail.js';
 import { newAccountId, type Account } from '../accounts/accountRepository.js';
+import { nameField } from '../accounts/cleanName.js';
 import { BadRequest, HttpError } from '../http/errors.js';
 import { readBody } from '../http/readBody.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
@@ -14,14 +15,11 @@ import type { InteractionDeps } from './interactionDeps.js';
 import { requestOrigin } from '../http/requestOrigin.js';
 import { loadLoginInteraction } from './loadInteraction.js';
 
-/** A display name: 1–100 characters, no control characters. */
-export const nameSchema = z
-  .string({ message: 'errors.name_missing' })
-  .trim()
-  .min(1, 'errors.name_missing')
-  .max(100, 'errors.name_too_long')
-  // eslint-disable-next-line no-control-regex
-  .regex(/^[^\u0000-\u001f\u007f]+$/, 'errors.name_control');
+/** A display name: cleaned of invisible characters (cleanName), 1–100 characters. */
+export const nameSchema = nameField(
+  { empty: 'errors.name_missing', tooLong: 'errors.name_too_long', control: 'errors.name_control' },
+  100,
+);
 
 const startForm = z.object({ email: emailSchema, name: nameSchema, _csrf: z.string().max(100) });
 const optionsBody = z.object({ code: z.string().regex(/^\d{6}$/, 'errors.code_format') }).strict();
@@ -70,28 +68,32 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
     await deps.limiter.hit(`mail:ip:${ctx.ip}`, deps.limits.mailPerIp);
     // Plus-addressed variants reach one mailbox: they share its allowance.
     await deps.limiter.hit(`mail:mailbox:${mailboxOf(email)}`, deps.limits.mailPerEmail);
-    const taken = Boolean(await deps.accounts.findByEmail(email));
+    const existing = await deps.accounts.findByEmail(email);
+    const taken = existing ? { locale: existing.locale } : undefined;
     const code = await deps.signupCodes.issue({
       binding: binding(details.uid),
       email,
       name,
-      taken,
+      taken: Boolean(taken),
     });
     // The address has proven nothing yet: the mail carries no word the form's sender chose.
+    // A taken address gets its account's language; a new one the language signing up in.
     const model = { code, issuer: deps.issuer, rpName: deps.rpName };
     const mail = taken
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'Someone tried to sign up with your address',
+          subject: 'mail.signupExisting.subject',
           rpName: deps.rpName,
+          locale: taken.locale,
           model: { ...model, code: undefined },
         })
       : composeMail(deps.renderer, {
           to: email,
           name: 'signupCode',
-          subject: `${code} is your sign-up code`,
+          subject: 'mail.signupCode.subject',
           rpName: deps.rpName,
+          locale: deps.renderer.localeOf(ctx),
           model,
         });
     try {
@@ -154,6 +156,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       name: pending.name,
       emailVerified: true,
       createdAt: Date.now(),
+      locale: deps.renderer.localeOf(ctx),
     };
     // The credential goes in first (its id must be unique across accounts), the account second;
     // if the account cannot be created the credential is removed, so nothing is left half-made.

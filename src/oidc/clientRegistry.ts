@@ -9,6 +9,8 @@ export interface ClientInput {
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
   backchannelLogoutUri?: string;
+  /** The app's logo (https), shown on sign-in and consent (`logo_uri` client metadata). */
+  logoUri?: string;
   public?: boolean;
   firstParty?: boolean;
 }
@@ -20,6 +22,7 @@ export interface ClientView {
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   backchannel_logout_uri?: string;
+  logo_uri?: string;
   token_endpoint_auth_method: string;
   first_party: boolean;
   public: boolean;
@@ -55,6 +58,7 @@ export async function createClientRegistry(store: Store): Promise<ClientRegistry
       ...(p.backchannel_logout_uri
         ? { backchannel_logout_uri: String(p.backchannel_logout_uri) }
         : {}),
+      ...(p.logo_uri ? { logo_uri: String(p.logo_uri) } : {}),
       token_endpoint_auth_method: String(p.token_endpoint_auth_method),
       first_party: p.first_party === true,
       public: p.token_endpoint_auth_method === 'none',
@@ -71,6 +75,11 @@ export async function createClientRegistry(store: Store): Promise<ClientRegistry
       checkUris('--post-logout-redirect-uri', input.postLogoutRedirectUris ?? []);
       if (input.backchannelLogoutUri)
         checkUris('--backchannel-logout-uri', [input.backchannelLogoutUri]);
+      if (
+        input.logoUri &&
+        !(/^https:\/\/[^\s"'<>]+$/.test(input.logoUri) && URL.canParse(input.logoUri))
+      )
+        throw new ClientInputError('--logo-uri must be an https URL of an image');
       const clientId = randomBytes(12).toString('base64url');
       const secret = input.public ? undefined : randomBytes(32).toString('base64url');
       const payload: Record<string, unknown> = {
@@ -84,6 +93,7 @@ export async function createClientRegistry(store: Store): Promise<ClientRegistry
         token_endpoint_auth_method: input.public ? 'none' : 'client_secret_basic',
         first_party: input.firstParty === true,
         ...(secret ? { client_secret: secret } : {}),
+        ...(input.logoUri ? { logo_uri: input.logoUri } : {}),
         ...(input.backchannelLogoutUri
           ? {
               backchannel_logout_uri: input.backchannelLogoutUri,

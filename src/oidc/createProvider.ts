@@ -5,12 +5,14 @@ import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
+import { retryBackchannelLogout, type BackchannelClient } from './backchannelDelivery.js';
 import { createAdapter } from './createAdapter.js';
 import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
 import { createFindAccount } from './findAccount.js';
 import { createInteractionPolicy } from './interactionPolicy.js';
 import type { KeyMaterial } from './keyMaterial.js';
 import { createLoadExistingGrant } from './loadExistingGrant.js';
+import { outboundFetch, type OutboundPolicy } from './outboundFetch.js';
 
 export interface ProviderDeps {
   issuer: string;
@@ -21,6 +23,8 @@ export interface ProviderDeps {
   accounts: AccountRepository;
   renderer: Renderer;
   logger: Logger;
+  /** SPEC.md §15: may back-channel logout reach private and loopback addresses (default allow). */
+  outboundPrivate?: OutboundPolicy;
 }
 
 const DAY = 24 * 3600;
@@ -80,6 +84,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
       requestObjectSigningAlgValues: ['RS256', 'ES256'],
       clientAuthSigningAlgValues: ['RS256', 'ES256'],
     },
+    fetch: outboundFetch(deps.outboundPrivate ?? 'allow'),
     features: {
       devInteractions: { enabled: false },
       dPoP: { enabled: false },
@@ -144,10 +149,12 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
     },
   };
   const provider = new Provider(deps.issuer, configuration);
-  provider.on('backchannel.error', (_ctx, err, client) =>
-    deps.logger.warn(
-      { clientId: client.clientId, err: (err as Error).message },
-      'back-channel logout delivery failed',
+  provider.on('backchannel.error', (ctx, err, client, accountId, sid) =>
+    retryBackchannelLogout(
+      client as unknown as BackchannelClient,
+      { accountId: String(accountId), sid: String(sid) },
+      err,
+      (ctx as { state?: { log?: Logger } } | undefined)?.state?.log ?? deps.logger,
     ),
   );
   provider.on('server_error', (ctx, err) =>

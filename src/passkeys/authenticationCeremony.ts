@@ -110,7 +110,11 @@ export function authenticationCeremony(
         const reported = info.newCounter;
         const regressed = (stored: number) => (reported > 0 || stored > 0) && reported <= stored;
         if (regressed(credential.counter)) throw await cloned(reported, credential.counter);
-        if (account.disabled) throw new Forbidden('account_disabled', 'This account is disabled.');
+        if (account.disabled)
+          throw new Forbidden(
+            'account_disabled',
+            'This account is disabled. Contact the people who run this service.',
+          );
         const use = {
           counter: info.newCounter,
           backupState: info.credentialBackedUp,

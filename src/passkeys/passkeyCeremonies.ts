@@ -4,6 +4,7 @@ import type {
 } from '@simplewebauthn/server';
 import type { Account, AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog, RequestOrigin } from '../accounts/auditLog.js';
+import type { Logger } from '../log/createLogger.js';
 import type { CeremonyFacts } from './authenticationContext.js';
 import type { Challenge, ChallengeRepository, PendingAccount } from './challengeRepository.js';
 import type { CredentialRepository, StoredCredential } from './credentialRepository.js';
@@ -70,4 +71,6 @@ export interface PasskeyDeps {
   credentials: CredentialRepository;
   challenges: ChallengeRepository;
   audit: AuditLog;
+  /** Where a rejected registration's reason goes (the page only says it failed). */
+  logger: Logger;
 }

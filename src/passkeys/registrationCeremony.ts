@@ -62,9 +62,11 @@ export function registrationCeremony(
             requireUserVerification: true,
             supportedAlgorithmIDs: SUPPORTED_ALGORITHMS,
           });
-          if (!result.verified) throw passkeyFailed();
+          if (!result.verified) throw new Error('registration not verified');
           info = result.registrationInfo;
-        } catch {
+        } catch (err) {
+          // SimpleWebAuthn's reason is for operators; the page only says it did not verify.
+          deps.logger.info({ err }, 'passkey registration rejected');
           throw passkeyFailed();
         }
         const now = Date.now();

@@ -35,7 +35,7 @@ run('e2e: account self-service in Chromium', () => {
 
       // Edit name: the app's next ID token carries it.
       await page.getByLabel('Name', { exact: true }).fill('Katherine Johnson');
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText('Your name is saved.').waitFor();
       const next = callback.nextCallback(20_000);
       await page.goto((await rp.authorizationUrl()).href);

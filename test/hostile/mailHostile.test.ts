@@ -2,7 +2,10 @@
  * No stranger's words in Sesame's mails: whoever types into a form cannot make Sesame send
  * their text to an address, and only facts Sesame words itself reach an account's mailbox.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ROOT_DIR } from '../../src/paths.js';
 import { startConformance, type Conformance } from '../conformance/conformanceFixture.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { mailCode, type Mail } from '../support/mailCatcher.js';
@@ -68,5 +71,26 @@ describe('account mails carry only what Sesame words itself', () => {
     );
     expect(notice.text).toContain('Chrome on Linux');
     expectNoPhish(notice);
+  });
+});
+
+describe('every mail template', () => {
+  /** Mails that only ever go to an account's verified address; they may greet by its name. */
+  const TO_VERIFIED_ADDRESS = new Set(['recoveryIssued', 'recoveryLink', 'recoveryUsed']);
+  const dir = path.join(ROOT_DIR, 'views', 'mail');
+  const templates = readdirSync(dir).filter((f) => /\.(html|txt)\.njk$/.test(f));
+
+  const usesName = (file: string) =>
+    [...readFileSync(path.join(dir, file), 'utf8').matchAll(/{{([\s\S]*?)}}/g)].some((m) =>
+      /(?<![.'"\w])name\b(?!\s*:)/.test(m[1]!),
+    );
+
+  test('the check sees a greeting by name where there is one', () => {
+    expect(usesName('recoveryLink.txt.njk')).toBe(true);
+    expect(usesName('signupCode.txt.njk')).toBe(false);
+  });
+
+  test.each(templates)('%s uses a typed name only if it goes to a verified address', (file) => {
+    if (usesName(file)) expect(TO_VERIFIED_ADDRESS).toContain(file.split('.')[0]);
   });
 });

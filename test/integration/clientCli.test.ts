@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { rpFor } from '../support/relyingParty.js';
-import { signUpPerson } from '../support/passkeyFlows.js';
+import { createHttpAgent } from '../support/httpAgent.js';
+import { openInteraction, signUpPerson } from '../support/passkeyFlows.js';
 
 const run = promisify(execFile);
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -125,6 +126,48 @@ describe('npx sesame client … beside a running server (embedded store)', () =>
     expect(res.code).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toMatch(message);
+  });
+
+  test('--logo-uri registers the app’s logo (https only); the sign-in page shows it', async () => {
+    const logo = 'https://notes.example/logo.png';
+    const added = await sesameCli(
+      'client',
+      'add',
+      '--name',
+      'Notes',
+      '--redirect-uri',
+      REDIRECT,
+      '--logo-uri',
+      logo,
+      '--json',
+    );
+    expect(added.code).toBe(0);
+    const { client_id, client_secret } = JSON.parse(added.stdout) as {
+      client_id: string;
+      client_secret: string;
+    };
+    const shown = await sesameCli('client', 'show', client_id, '--json');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ logo_uri: logo });
+    const rp = await rpFor(sesame.issuer, { client_id, client_secret }, REDIRECT);
+    const { html } = await openInteraction(
+      createHttpAgent(sesame.issuer),
+      await rp.authorizationUrl({ scope: 'openid' }),
+    );
+    expect(html).toContain(`<img class="app-logo" src="${logo}"`);
+    for (const bad of ['http://notes.example/logo.png', 'javascript:alert(1)', 'logo.png']) {
+      const refused = await sesameCli(
+        'client',
+        'add',
+        '--name',
+        'Bad',
+        '--redirect-uri',
+        REDIRECT,
+        '--logo-uri',
+        bad,
+      );
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/--logo-uri must be an https URL/);
+    }
   });
 
   test('a missing --name is a usage error', async () => {

@@ -21,6 +21,9 @@ export const LOOSE_LIMITS: Limits = {
   mailPerEmail: LOOSE,
   mailPerIp: LOOSE,
   codePerIp: LOOSE,
+  interactionsPerIp: LOOSE,
+  clientAuthPerIp: LOOSE,
+  clientAuthPerClient: LOOSE,
 };
 
 /** A real Sesame server on a free loopback port with a fresh embedded store. */

@@ -82,7 +82,8 @@ describe('locales/', () => {
 
   test.each([...files.keys()])('%s has markup only in keys ending in Html', (locale) => {
     const bad = [...flatten(files.get(locale) ?? {})]
-      .filter(([key, text]) => !/Html(_\w+)?$/.test(key) && /<[a-z/]/i.test(text))
+      // `{{- value}}` inserts a value unescaped: only Html messages may, for template markup.
+      .filter(([key, text]) => !/Html(_\w+)?$/.test(key) && /<[a-z/]|\{\{-/i.test(text))
       .map(([key]) => key);
     expect(bad).toEqual([]);
   });
@@ -119,10 +120,58 @@ describe('locales/', () => {
           /new (?:BadRequest|Forbidden|NotFound|HttpError)\(\s*(?:\d+,\s*)?'(\w+)'/g,
         ),
         ...text.matchAll(/\.withMessage\(\s*'(\w+)'/g),
+        ...text.matchAll(/\bsuper\(\s*\d+,\s*'(\w+)'/g),
       ].map((m) => ({ file, key: `errors.${m[1]}` })),
     );
     const english = flatten(en);
     expect(codes.length).toBeGreaterThan(20);
     expect(codes.filter(({ key }) => !english.has(key))).toEqual([]);
+  });
+
+  test('an error thrown with a sentence shows that sentence (or names its own message)', () => {
+    // `new BadRequest('code', 'Sentence.')` shows errors.code: when the sentence differs from
+    // it, the thrower meant something else and needs `.withMessage('own_key')`.
+    const english = flatten(en);
+    const thrown = sources.flatMap(({ file, text }) =>
+      [
+        ...text.matchAll(
+          /new (?:BadRequest|Forbidden|NotFound|HttpError)\(\s*(?:\d+,\s*)?'(\w+)',\s*'((?:[^'\\]|\\.)*)',?\s*\)(?!\s*\.withMessage)/g,
+        ),
+      ].map((m) => ({ file, code: m[1] ?? '', sentence: m[2] ?? '' })),
+    );
+    expect(thrown.length).toBeGreaterThan(10);
+    const differ = thrown.filter(
+      ({ code, sentence }) =>
+        // server_error is never shown as thrown (5xx say errors.server_error).
+        code !== 'server_error' &&
+        !sentence.startsWith('errors.') &&
+        english.get(`errors.${code}`) !== sentence,
+    );
+    expect(differ).toEqual([]);
+  });
+
+  test('templates and page scripts hold no words of their own', () => {
+    const words = (text: string) =>
+      text
+        .replace(/\{#[\s\S]*?#\}/g, ' ')
+        .replace(/\{%[\s\S]*?%\}/g, ' ')
+        .replace(/\{\{[\s\S]*?\}\}/g, ' ')
+        .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+        .replace(/<[^>]*>/g, (tag) =>
+          // People read these attributes: they must come from the catalogue too.
+          [...tag.matchAll(/\b(?:aria-label|title|alt|placeholder|data-confirm)="([^"]*)"/g)]
+            .map((m) => ` ${m[1]} `)
+            .join(''),
+        )
+        .match(/\p{L}{2,}/gu) ?? [];
+    const views = sources.filter(({ file }) => file.endsWith('.njk'));
+    expect(views.length).toBeGreaterThan(10);
+    const literal = views
+      .map(({ file, text }) => ({ file, words: words(text) }))
+      .filter(({ words }) => words.length > 0);
+    expect(literal).toEqual([]);
+    const script = sources.find(({ file }) => file === path.join('src', 'web', 'sesame.ts'));
+    const sentences = [...(script?.text ?? '').matchAll(/'([A-Z][^']*\s[^']*)'/g)].map((m) => m[1]);
+    expect(sentences).toEqual([]);
   });
 });

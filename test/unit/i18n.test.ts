@@ -16,6 +16,9 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale({ ...all, chosen: undefined }, supported, 'en')).toBe('de');
     expect(negotiateLocale({ acceptLanguage: 'fr' }, supported, 'en')).toBe('fr');
     expect(negotiateLocale({}, supported, 'de')).toBe('de');
+    // Signed in: the account's saved language comes after the switcher, before the rest.
+    expect(negotiateLocale({ ...all, saved: 'de' }, supported, 'en')).toBe('fr');
+    expect(negotiateLocale({ saved: 'de', uiLocales: 'fr' }, supported, 'en')).toBe('de');
   });
 
   test('unsupported ui_locales fall through; region tags match their base language', () => {

@@ -10,7 +10,8 @@ import {
   MongoTopologyClosedError,
   MongoWriteConcernError,
 } from 'mongodb';
-import { StoreUnavailableError } from '../collection.js';
+import { DuplicateKeyError, StoreUnavailableError } from '../collection.js';
+import { UNIQUE_PREFIX } from './mongoDocs.js';
 
 // Errors about reaching or electing a server, not about the operation: the caller cannot fix
 // them, so they become StoreUnavailableError (HTTP 503).
@@ -43,4 +44,18 @@ export function mapMongoError(err: unknown): unknown {
     return new StoreUnavailableError(`mongodb: ${(err as Error).message}`, { cause: err });
   }
   return err;
+}
+
+/** The port's {@link DuplicateKeyError} for a duplicate-key error, naming the field it hit. */
+export function duplicateKeyError(collection: string, err: MongoServerError): DuplicateKeyError {
+  const keyPattern: unknown = err.keyPattern;
+  let field =
+    keyPattern !== null && typeof keyPattern === 'object' ? Object.keys(keyPattern)[0] : undefined;
+  if (field === undefined) {
+    // Older servers only name the index in the message: "index: unique_email dup key".
+    const index = /index: (\S+) dup key/.exec(String(err.message))?.[1];
+    if (index === '_id_') field = '_id';
+    else if (index?.startsWith(UNIQUE_PREFIX)) field = index.slice(UNIQUE_PREFIX.length);
+  }
+  return new DuplicateKeyError(collection, field === '_id' ? 'id' : (field ?? 'unique'));
 }

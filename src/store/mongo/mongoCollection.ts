@@ -1,6 +1,5 @@
 import type { Collection as Driver, Document, Filter } from 'mongodb';
 import {
-  DuplicateKeyError,
   StoreUnavailableError,
   type Collection,
   type Doc,
@@ -18,15 +17,15 @@ import {
   storableDoc,
   type ValidSpec,
 } from '../validateCollectionSpec.js';
-import { isDuplicateKey, mapMongoError } from './mapMongoError.js';
+import { duplicateKeyError, isDuplicateKey, mapMongoError } from './mapMongoError.js';
 import {
   fieldEquals,
   fromStored,
   incrementPipeline,
   live,
+  purgeExpiredConflicts,
   rowFilter,
   toStored,
-  UNIQUE_PREFIX,
   type StoredDoc,
 } from './mongoDocs.js';
 
@@ -98,7 +97,7 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // An `_id` collision is two upserts of a new id racing: the retry finds the document.
-        const purged = await this.purgeExpiredConflicts(_id, false, this.uniqueValues(doc));
+        const purged = await purgeExpiredConflicts(this.driver, _id, false, this.uniqueValues(doc));
         if (!purged && !('_id' in (err.keyPattern ?? {}))) throw err;
         await write();
       }
@@ -221,34 +220,11 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
       try {
         return await write();
       } catch (err) {
-        if (!isDuplicateKey(err) || !(await this.purgeExpiredConflicts(id, withId, values)))
+        if (!isDuplicateKey(err) || !(await purgeExpiredConflicts(this.driver, id, withId, values)))
           throw err;
         return write();
       }
     });
-  }
-
-  /**
-   * Deletes expired documents that hold `id` (if `withId`) or one of `values` (unique field →
-   * value) under another id, so a retried write does not collide with them. True if any went.
-   */
-  private async purgeExpiredConflicts(
-    id: string,
-    withId: boolean,
-    values: ReadonlyMap<string, unknown>,
-  ): Promise<boolean> {
-    const clauses: Filter<StoredDoc>[] = withId ? [{ _id: id }] : [];
-    for (const [field, value] of values) {
-      if (value !== undefined && value !== null) {
-        clauses.push({ [field]: { $exists: true, $eq: value }, _id: { $ne: id } });
-      }
-    }
-    if (clauses.length === 0) return false;
-    const { deletedCount } = await this.driver.deleteMany({
-      $or: clauses,
-      expiresAt: { $lte: new Date() },
-    });
-    return deletedCount > 0;
   }
 
   private uniqueValues(doc: Doc): Map<string, unknown> {
@@ -261,23 +237,8 @@ export class MongoCollection<T extends Doc> implements Collection<T> {
     try {
       return await fn();
     } catch (err) {
-      if (isDuplicateKey(err)) throw this.duplicateFrom(err);
+      if (isDuplicateKey(err)) throw duplicateKeyError(this.name, err);
       throw mapMongoError(err);
     }
-  }
-
-  private duplicateFrom(err: Document): DuplicateKeyError {
-    const keyPattern: unknown = err.keyPattern;
-    let field =
-      keyPattern !== null && typeof keyPattern === 'object'
-        ? Object.keys(keyPattern)[0]
-        : undefined;
-    if (field === undefined) {
-      // Older servers only name the index in the message: "index: unique_email dup key".
-      const index = /index: (\S+) dup key/.exec(String(err.message))?.[1];
-      if (index === '_id_') field = '_id';
-      else if (index?.startsWith(UNIQUE_PREFIX)) field = index.slice(UNIQUE_PREFIX.length);
-    }
-    return new DuplicateKeyError(this.name, field === '_id' ? 'id' : (field ?? 'unique'));
   }
 }

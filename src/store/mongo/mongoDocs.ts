@@ -1,4 +1,4 @@
-import type { Document, Filter, IndexDescription } from 'mongodb';
+import type { Collection as Driver, Document, Filter, IndexDescription } from 'mongodb';
 import type { Doc, Expect, FieldValue } from '../collection.js';
 import { assertFieldPath, fieldValueKind, type ValidSpec } from '../validateCollectionSpec.js';
 
@@ -91,4 +91,28 @@ export function incrementPipeline(expiresAt: number, now = new Date()): Document
       },
     },
   ];
+}
+
+/**
+ * Deletes expired documents that hold `id` (if `withId`) or one of `values` (unique field →
+ * value) under another id, so a retried write does not collide with them. True if any went.
+ */
+export async function purgeExpiredConflicts(
+  driver: Driver<StoredDoc>,
+  id: string,
+  withId: boolean,
+  values: ReadonlyMap<string, unknown>,
+): Promise<boolean> {
+  const clauses: Filter<StoredDoc>[] = withId ? [{ _id: id }] : [];
+  for (const [field, value] of values) {
+    if (value !== undefined && value !== null) {
+      clauses.push({ [field]: { $exists: true, $eq: value }, _id: { $ne: id } });
+    }
+  }
+  if (clauses.length === 0) return false;
+  const { deletedCount } = await driver.deleteMany({
+    $or: clauses,
+    expiresAt: { $lte: new Date() },
+  });
+  return deletedCount > 0;
 }

@@ -30,6 +30,8 @@ export interface SqliteStoreOptions {
    * write-back and fsync. See walCheckpointer.ts.
    */
   backgroundCheckpoints?: boolean;
+  /** Told about failures the store recovers from by itself (a periodic sweep, the checkpointer). */
+  onError?: (what: string, err: unknown) => void;
 }
 
 /** How often the background checkpointer copies the WAL into the database file. */
@@ -81,11 +83,12 @@ export async function openSqliteStore(
         intervalMs: CHECKPOINT_INTERVAL_MS,
         restoreInline,
       });
-    } catch {
+    } catch (err) {
       restoreInline(); // no worker thread: checkpoint inline, as SQLite does by default
+      options.onError?.('background WAL checkpoints unavailable; checkpointing inline', err);
     }
   }
-  return new SqliteStore(db, options.sweepIntervalMs ?? 60_000, checkpointer);
+  return new SqliteStore(db, options.sweepIntervalMs ?? 60_000, checkpointer, options.onError);
 }
 
 class SqliteStore implements Store {
@@ -99,9 +102,16 @@ class SqliteStore implements Store {
     private readonly db: Database.Database,
     sweepIntervalMs: number,
     private readonly checkpointer: WalCheckpointer | undefined,
+    onError: SqliteStoreOptions['onError'] = () => undefined,
   ) {
-    // A failed periodic sweep (e.g. the lock stayed busy) is simply retried next interval.
-    this.timer = setInterval(() => this.sweep().catch(() => undefined), sweepIntervalMs);
+    // A failed periodic sweep (e.g. the lock stayed busy) is reported and retried next interval.
+    this.timer = setInterval(
+      () =>
+        this.sweep().catch((err: unknown) =>
+          onError('expired-row sweep failed; retrying next interval', err),
+        ),
+      sweepIntervalMs,
+    );
     this.timer.unref();
   }
 

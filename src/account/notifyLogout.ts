@@ -1,8 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { Logger } from '../log/createLogger.js';
-import { endAccountSessions, type EndedSessions } from '../oidc/endAccountSessions.js';
-import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
-import type { Store } from '../store/collection.js';
+import type { OidcDoc } from '../oidc/oidcCollectionSpec.js';
 
 /** How long back-channel deliveries may hold up the response. */
 export const BACKCHANNEL_WAIT_MS = 3000;
@@ -64,18 +62,4 @@ export async function notifyLogout(
   ]);
   clearTimeout(timer);
   return notified;
-}
-
-/**
- * Ends every session and grant of the account in the shared store (every instance sees it at
- * once), then tells each app with a `backchannel_logout_uri` which of its sessions ended.
- */
-export async function signOutEverywhere(
-  deps: { store: Store; provider: Provider; logger: Logger },
-  accountId: string,
-): Promise<EndedSessions & { notified: number }> {
-  const sessions = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
-  const targets = logoutTargets(await sessions.list('payload.accountId', accountId));
-  const ended = await endAccountSessions(deps.store, accountId);
-  return { ...ended, notified: await notifyLogout(deps, accountId, targets) };
 }
