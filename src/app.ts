@@ -6,6 +6,7 @@ import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
 import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
+import { createSessionDevices, watchSessionDevices } from './account/sessionDevices.js';
 import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
 import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
 import { createRecoveryTokens } from './accounts/recoveryTokens.js';
@@ -113,6 +114,7 @@ export async function createApp(
   const groups = await createGroupRepository(store);
   const resolveClaims = createClaimResolver(groups, await createCustomClaims(store));
   const appAccess = createAppAccess(groups);
+  const devices = await createSessionDevices(store);
   const ceremonies = instrumentCeremonies(
     createPasskeyCeremonies({
       rpId: config.rpId,
@@ -130,8 +132,8 @@ export async function createApp(
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const deviceFlow = deviceFlowFeature({ renderer, limiter, limits, audit, logger });
   const pollPacing = await devicePollPacing(store);
-  const buildProvider = (material: KeyMaterial) =>
-    createProvider({
+  const buildProvider = async (material: KeyMaterial) => {
+    const provider = await createProvider({
       issuer: config.issuer,
       secure: config.secure,
       trustProxy: config.trustProxy,
@@ -147,6 +149,9 @@ export async function createApp(
       use: [pollPacing],
       outboundPrivate: config.outboundPrivate,
     });
+    watchSessionDevices(provider, devices, logger);
+    return provider;
+  };
   // Rotated keys need a new Provider (its keystore is fixed); routes read the current one.
   const providers = createProviderSwitch(await buildProvider(keys));
   const csrf = createCsrf(secret);
@@ -205,6 +210,11 @@ export async function createApp(
       issuer: config.issuer,
       rpName: config.rpName,
       rpId: config.rpId,
+      signupCodes,
+      mailer,
+      tasks,
+      devices,
+      groupsOf: async (accountId) => (await groups.groupsOf(accountId)).map((g) => g.name),
     },
     config.origin,
   );

@@ -1,10 +1,10 @@
 import type { AuditEvent, AuditType } from '../accounts/auditLog.js';
 import { scopeMessageKeys } from '../i18n/scopeMessages.js';
-import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
 import type { AccountDeps } from './accountDeps.js';
 import { authenticatorName, knownAaguid } from './authenticatorName.js';
+import { listSessions } from './accountSessions.js';
 import { connectedApps } from './connectedApps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import type { AccountSession } from './loadAccountSession.js';
@@ -29,6 +29,10 @@ const ACTIVITY: Partial<Record<AuditType, string>> = {
   admin_action: 'account.event.admin_action',
   device_connected: 'account.event.device_connected',
   device_refused: 'account.event.device_refused',
+  name_changed: 'account.event.name_changed',
+  email_change_requested: 'account.event.email_change_requested',
+  email_changed: 'account.event.email_changed',
+  session_signed_out: 'account.event.session_signed_out',
 };
 
 /** A time for people: `2025-05-01 14:03 UTC`, with the ISO form for `<time datetime>`. */
@@ -55,12 +59,11 @@ export async function accountPageModel(
   t: Translate,
 ): Promise<Record<string, unknown>> {
   const { account } = session;
-  const sessionCol = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
   const [credentials, events, apps, sessions] = await Promise.all([
     deps.credentials.forAccount(account.id),
     deps.audit.forAccount(account.id, 200),
     connectedApps(deps.store, account.id),
-    sessionCol.list('payload.accountId', account.id),
+    listSessions(deps, account.id, session.uid),
   ]);
   const names = new Map<string, string>();
   const clientName = async (clientId: string | undefined): Promise<string | undefined> => {
@@ -121,8 +124,7 @@ export async function accountPageModel(
         since: when(app.since),
       })),
     ),
-    sessions: sessions.length,
-    signedInAt: when(session.loginTs === undefined ? undefined : session.loginTs * 1000),
+    sessions: sessions.map((s) => ({ ...s, since: when(s.since) })),
     activity,
     recent,
   };

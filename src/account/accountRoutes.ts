@@ -10,25 +10,10 @@ import type { AccountDeps } from './accountDeps.js';
 import { accountPageModel } from './accountPageModel.js';
 import { accountSignals } from './accountSignals.js';
 import { startAccountSignIn } from './accountSignIn.js';
-import {
-  accountBinding,
-  authorizeChange,
-  ConfirmationRequired,
-  loadAccountSession,
-  type AccountSession,
-} from './loadAccountSession.js';
-
-/** Messages the page shows after a redirect, by the `done` query value. */
-const NOTICES: Record<string, { text: string; error?: boolean }> = {
-  renamed: { text: 'account.notice.renamed' },
-  deleted: { text: 'account.notice.deleted' },
-  added: { text: 'account.notice.added' },
-  revoked: { text: 'account.notice.revoked' },
-  confirmed: { text: 'account.notice.confirmed' },
-  confirm: { text: 'account.notice.confirm', error: true },
-  language: { text: 'account.notice.language' },
-  language_unknown: { text: 'account.notice.languageUnknown', error: true },
-};
+import { emailChangeBinding } from './accountProfileRoutes.js';
+import { NOTICES, runChange, type Notice } from './accountChange.js';
+import { signOutSession } from './accountSessions.js';
+import { accountBinding, loadAccountSession, type AccountSession } from './loadAccountSession.js';
 
 const csrfField = z.string().max(100).optional();
 /** A passkey's name: cleaned of invisible characters (cleanName), 1–64 characters. */
@@ -56,32 +41,13 @@ const revokeForm = z.object({
     .regex(/^[\w.~:/-]+$/, 'That app id is not valid.'),
 });
 
-/** A redirect after a form POST (303), to the account page with an optional notice. */
-function backToAccount(ctx: Context, notice?: keyof typeof NOTICES): void {
-  ctx.status = 303;
-  ctx.redirect(notice ? `/account?done=${notice}` : '/account');
-}
-
 /**
  * The account page and its forms (rename, delete, revoke, sign out everywhere). A form posted
  * without a recent sign-in returns to the page asking for a passkey re-check.
  */
 export function accountRoutes(router: Router, deps: AccountDeps): void {
-  /** Runs a form change, turning a stale session into a redirect that asks to confirm. */
-  const change = async (
-    ctx: Context,
-    token: unknown,
-    act: (session: AccountSession) => Promise<keyof typeof NOTICES | undefined>,
-  ) => {
-    let session: AccountSession;
-    try {
-      session = await authorizeChange(deps, ctx, token);
-    } catch (err) {
-      if (err instanceof ConfirmationRequired) return backToAccount(ctx, 'confirm');
-      throw err;
-    }
-    backToAccount(ctx, await act(session));
-  };
+  const change = (ctx: Context, token: unknown, act: Parameters<typeof runChange>[3]) =>
+    runChange(deps, ctx, token, act);
   const ownPasskey = async (session: AccountSession, id: string) => {
     const credential = await deps.credentials.get(id);
     if (!credential || credential.accountId !== session.account.id)
@@ -94,8 +60,18 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
   router.get('/account', async (ctx) => {
     const session = await loadAccountSession(deps, ctx);
     if (!session) return startAccountSignIn(deps, ctx);
+    // A session that signed in without finishing at an app has no browser on record yet.
+    if (!(await deps.devices.get(session.uid)))
+      await deps.devices.record({
+        id: session.uid,
+        accountId: session.account.id,
+        ...requestOrigin(ctx),
+        at: (session.loginTs ?? Math.floor(Date.now() / 1000)) * 1000,
+        expiresAt: Date.now() + 14 * 86_400_000,
+      });
     const recent = await deps.verifications.isRecent(session);
-    const done = typeof ctx.query.done === 'string' ? NOTICES[ctx.query.done] : undefined;
+    const key = typeof ctx.query.done === 'string' ? ctx.query.done : '';
+    const done = key in NOTICES ? NOTICES[key as Notice] : undefined;
     deps.renderer.page(ctx, 'account', {
       ...(await accountPageModel(deps, session, recent, (key, params) =>
         deps.renderer.message(ctx, key, params),
@@ -103,6 +79,7 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
       csrf: deps.csrf.token(accountBinding(session)),
       notice: done,
       signals: JSON.stringify(await accountSignals(deps, session.account)),
+      emailPending: (await deps.signupCodes.pending(emailChangeBinding(session.account.id)))?.email,
       accountLocale: session.account.locale ?? deps.renderer.catalogue.defaultLocale,
     });
   });
@@ -193,7 +170,35 @@ export function accountRoutes(router: Router, deps: AccountDeps): void {
         detail: `ended ${ended.sessions} session(s) and ${ended.grants} grant(s); notified ${ended.notified} app(s)`,
         ...requestOrigin(ctx),
       });
-      return undefined;
+      return { to: '/signed-out' };
+    });
+  });
+
+  router.post('/account/sessions/:uid/sign-out', async (ctx) => {
+    const uid = sessionUidParam.safeParse(ctx.params.uid);
+    const form = await readBody(ctx, 'form', csrfOnlyForm);
+    if (!uid.success) throw unknownSession();
+    await change(ctx, form._csrf, async (session) => {
+      const log = ctx.state.log ?? deps.logger;
+      if (!(await signOutSession({ ...deps, logger: log }, session.account.id, uid.data)))
+        throw unknownSession();
+      await deps.audit.record({
+        type: 'session_signed_out',
+        accountId: session.account.id,
+        ...requestOrigin(ctx),
+      });
+      return uid.data === session.uid ? { to: '/signed-out' } : 'session';
     });
   });
 }
+
+const sessionUidParam = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/);
+const unknownSession = () =>
+  new NotFound(
+    'unknown_session',
+    'That browser is already signed out. Reload the page to see the list.',
+  );

@@ -6,6 +6,8 @@ import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from './accountClient.js';
 import type { AccountDeps } from './accountDeps.js';
 
 const STATE_COOKIE = 'sesame.account_state';
+/** Signing in to the account page can always restart from the page itself. */
+const START_AGAIN = { href: '/account', key: 'errorPage.startAgain' };
 
 /** Where a finished sign-in may return to: the account page or the administration console. */
 const RETURN_TO = /^\/(account|admin)(\/[A-Za-z0-9_/-]*)?$/;
@@ -52,17 +54,26 @@ export function accountSignInRoutes(router: Router): void {
     const expected = ctx.cookies.get(STATE_COOKIE, { signed: true });
     const state = ctx.query.state;
     if (!expected || typeof state !== 'string' || state !== expected) {
-      throw new BadRequest(
+      const stale = new BadRequest(
         'invalid_state',
-        'This sign-in has expired or did not start here. Open your account page again.',
+        'This sign-in has expired or did not start here.',
       );
+      stale.wayOn = START_AGAIN;
+      throw stale;
     }
     ctx.cookies.set(STATE_COOKIE, null, { path: '/account' });
+    // "Back to …" on the sign-in page: the person chose not to sign in; nothing went wrong.
+    if (ctx.query.error === 'access_denied') {
+      ctx.status = 303;
+      return ctx.redirect('/');
+    }
     if (typeof ctx.query.error === 'string') {
-      throw new BadRequest(
+      const failed = new BadRequest(
         'sign_in_failed',
-        'Signing in to your account did not complete. Open your account page to try again.',
+        'Signing in to your account did not complete.',
       );
+      failed.wayOn = START_AGAIN;
+      throw failed;
     }
     const returnTo = expected.slice(expected.indexOf('.') + 1);
     ctx.status = 303;

@@ -2,7 +2,8 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /**
  * A coarse location for the activity list: an IPv4 address masked to its /24
- * (`203.0.113.x`), an IPv6 address to its /48 (`2001:db8:1::/48`). Anything else is dropped.
+ * (`203.0.113.x`), an IPv6 address to its /48 (`2001:db8:1::/48`). Anything else, and IPv6
+ * addresses without a network part (`::1`), is dropped.
  */
 export function maskIp(ip: string | undefined): string | undefined {
   if (!ip) return undefined;
@@ -11,7 +12,8 @@ export function maskIp(ip: string | undefined): string | undefined {
   if (isIPv6(ip)) {
     const [head = ''] = ip.split('::');
     const groups = head.split(':').filter(Boolean).slice(0, 3);
-    return groups.length ? `${groups.join(':')}::/48` : '::/48';
+    // `::1` and the like have no network part worth showing.
+    return groups.length ? `${groups.join(':')}::/48` : undefined;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Doc, Store } from '../store/collection.js';
 
 /** What happened, for the account's activity list and for operators. */
@@ -18,7 +18,12 @@ export type AuditType =
   | 'device_connected'
   | 'device_refused'
   | 'api_token_used'
-  | 'access_refused';
+  | 'access_refused'
+  | 'name_changed'
+  | 'email_change_requested'
+  | 'email_changed'
+  | 'session_signed_out'
+  | 'account_deleted';
 
 /** What a caller records. Never holds secrets; `detail` is a short human-readable note. */
 export interface AuditInput {
@@ -61,6 +66,16 @@ export interface AuditLog {
     filter: AuditFilter,
     page: { offset: number; limit: number },
   ): Promise<{ events: AuditEvent[]; total: number }>;
+  /**
+   * After an account is deleted: its events keep only {@link hashedAccountId} (no raw id,
+   * address, browser or note), so operators can still count what happened.
+   */
+  anonymize(accountId: string): Promise<number>;
+}
+
+/** The id a deleted account's audit events keep: a one-way hash of the old `sub`. */
+export function hashedAccountId(accountId: string): string {
+  return `deleted:${createHash('sha256').update(accountId).digest('base64url')}`;
 }
 
 /** Audit events kept for a year. */
@@ -105,6 +120,17 @@ export async function createAuditLog(store: Store): Promise<AuditLog> {
         events: matching.slice(page.offset, page.offset + page.limit),
         total: matching.length,
       };
+    },
+    async anonymize(accountId) {
+      const events = await col.list('accountId', accountId);
+      const hashed = hashedAccountId(accountId);
+      for (const e of events) {
+        const kept: AuditEvent = { id: e.id, type: e.type, at: e.at, accountId: hashed };
+        if (e.clientId) kept.clientId = e.clientId;
+        if (e.expiresAt !== undefined) kept.expiresAt = e.expiresAt;
+        await col.upsert(kept);
+      }
+      return events.length;
     },
   };
 }

@@ -1,13 +1,15 @@
 import type { Context, Middleware } from 'koa';
 import { StoreUnavailableError } from '../store/collection.js';
-import { HttpError, ServiceUnavailable } from './errors.js';
+import { HttpError, ServiceUnavailable, TO_ACCOUNT, type WayOn } from './errors.js';
 import type { Renderer } from './renderer.js';
 import type { Logger } from '../log/createLogger.js';
 
 /**
  * The one error handler: typed errors become their status with a readable message, the store
  * going away becomes 503, anything else is logged with the request id and shown as a generic
- * 500. Fetch calls (JSON) get `{ error, error_description }`, navigations get the error page.
+ * 500. Fetch calls (JSON) get `{ error, error_description }`, navigations get the error page
+ * with one way on: the error's own, the route's (`ctx.state.wayOn`, e.g. "Back to {app}"), or
+ * "Go to your account".
  */
 export function errorHandler(renderer: Renderer, logger: Logger): Middleware {
   return async (ctx, next) => {
@@ -23,6 +25,7 @@ export function errorHandler(renderer: Renderer, logger: Logger): Middleware {
         log.error({ err: caught }, 'request failed');
       }
       ctx.status = err.status;
+      ctx.state.errorCode = err.code;
       for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
       const message = err.expose
         ? renderer.message(ctx, `errors.${err.key ?? err.code}`, err.params, err.message)
@@ -34,6 +37,7 @@ export function errorHandler(renderer: Renderer, logger: Logger): Middleware {
           title: renderer.message(ctx, titleFor(err.status)),
           message,
           requestId: ctx.state.requestId,
+          wayOn: err.wayOn ?? (ctx.state.wayOn as WayOn | undefined) ?? TO_ACCOUNT,
         });
         ctx.status = err.status;
       }

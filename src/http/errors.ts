@@ -8,6 +8,8 @@ export class HttpError extends Error {
   readonly expose: boolean;
   /** Extra response headers, e.g. `Retry-After`. */
   headers: Record<string, string> = {};
+  /** Where the error page sends the person on (its default: "Go to your account"). */
+  wayOn?: WayOn;
   /**
    * The catalogue message shown to people is `errors.<key>` (default: the code), in their
    * language; `message` stays the English text for logs and a fallback.
@@ -33,6 +35,36 @@ export class HttpError extends Error {
     this.params = params;
     return this;
   }
+}
+
+/** The error page's one way on: a link and its words (a catalogue key), e.g. "Back to {app}". */
+export interface WayOn {
+  href: string;
+  key: string;
+  params?: Record<string, string>;
+}
+
+/** The error page's way on when nothing better is known. */
+export const TO_ACCOUNT: WayOn = { href: '/account', key: 'errorPage.toAccount' };
+
+/** A wait rounded up to the largest fitting unit: 30 seconds, 1 minute, 15 minutes, 2 hours. */
+export function waitIn(seconds: number): { count: number; unit: 'seconds' | 'minutes' | 'hours' } {
+  if (seconds < 60) return { count: Math.max(1, Math.ceil(seconds)), unit: 'seconds' };
+  if (seconds < 3600) return { count: Math.ceil(seconds / 60), unit: 'minutes' };
+  return { count: Math.ceil(seconds / 3600), unit: 'hours' };
+}
+
+/** The catalogue message of a 429, by the unit of the wait (each with its plural forms). */
+const WAIT_KEYS = {
+  seconds: 'rate_limited_seconds',
+  minutes: 'rate_limited_minutes',
+  hours: 'rate_limited_hours',
+} as const;
+
+/** The same wait in English words, for logs. */
+function waitWords(seconds: number): string {
+  const { count, unit } = waitIn(seconds);
+  return `${count} ${count === 1 ? unit.slice(0, -1) : unit}`;
 }
 
 /** 400: the request is malformed or a value is invalid. */
@@ -82,10 +114,12 @@ export class UnsupportedMediaType extends HttpError {
 /** 429: too many attempts; carries `Retry-After`. */
 export class TooManyRequests extends HttpError {
   constructor(retryAfterSeconds: number) {
-    super(429, 'rate_limited', 'Too many attempts. Wait a moment and try again.');
     const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(429, 'rate_limited', `Too many attempts. Try again in ${waitWords(seconds)}.`);
     this.headers['Retry-After'] = String(seconds);
-    this.params = { seconds };
+    // "Try again in 15 minutes", in the person's language and plural.
+    const wait = waitIn(seconds);
+    this.withMessage(WAIT_KEYS[wait.unit], { count: wait.count, seconds });
   }
 }
 

@@ -55,8 +55,11 @@ export async function consentPage(
 ): Promise<void> {
   const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
   allowFormTargets(ctx, client?.redirectUris ?? []);
+  const accountId = details.session?.accountId;
+  const account = accountId ? await deps.accounts.get(accountId) : undefined;
   deps.renderer.page(ctx, 'consent', {
     uid: details.uid,
+    signedInAs: account?.email,
     csrf: deps.csrf.token(binding(details.uid)),
     ...(await clientDisplay(deps.provider, details)),
     userCode: await deviceUserCode(deps.provider, details),

@@ -4,6 +4,7 @@ import { BadRequest } from '../http/errors.js';
 import { backToAppRoutes, noAccessPage } from './backToAppRoutes.js';
 import { consentPage, consentRoutes } from './consentRoutes.js';
 import type { InteractionDeps } from './interactionDeps.js';
+import { leaveRoutes } from './leaveRoutes.js';
 import { recoveryRoutes } from './recoveryRoutes.js';
 import { loadInteraction } from './loadInteraction.js';
 import { signInPage, signInRoutes } from './signInRoutes.js';
@@ -27,5 +28,6 @@ export function createInteractionRouter(deps: InteractionDeps, origin: string): 
   recoveryRoutes(router, deps);
   backToAppRoutes(router, deps);
   consentRoutes(router, deps);
+  leaveRoutes(router, deps);
   return router;
 }

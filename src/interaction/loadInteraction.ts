@@ -24,13 +24,22 @@ export async function loadInteraction(
   if (details.uid !== ctx.params.uid) throw expired();
   // The app's preferred languages choose this interaction's pages (src/i18n/requestLocale.ts).
   ctx.state.uiLocales = details.params.ui_locales;
+  // From here every error page of this sign-in returns to the app with an OAuth error.
+  const clientId = String(details.params.client_id ?? '');
+  ctx.state.clientId = clientId;
+  const client = await provider.Client.find(clientId).catch(() => undefined);
+  ctx.state.wayOn = {
+    href: `/interaction/${details.uid}/abort`,
+    key: 'errorPage.backTo',
+    params: { app: client?.clientName ?? clientId },
+  };
   return details;
 }
 
 function expired() {
   return new NotFound(
     'interaction_expired',
-    'This sign-in page has expired. Go back to the app you came from and start again.',
+    'This sign-in page has expired. Go back to the app you came from and sign in again from there.',
   );
 }
 

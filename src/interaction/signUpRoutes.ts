@@ -83,7 +83,7 @@ export function signUpRoutes(router: Router, deps: InteractionDeps): void {
       ? composeMail(deps.renderer, {
           to: email,
           name: 'signupExisting',
-          subject: 'mail.signupCode.subject',
+          subject: 'mail.signupExisting.subject',
           rpName: deps.rpName,
           locale: taken.locale,
           model: { ...model, code: undefined },

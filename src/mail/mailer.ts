@@ -2,6 +2,11 @@ import nodemailer from 'nodemailer';
 import type { Logger } from '../log/createLogger.js';
 import { maskEmail } from '../log/maskEmail.js';
 
+/** A subject for the log: a code in it (sign-up, email change) is a secret. */
+export function maskCodes(subject: string): string {
+  return subject.replace(/\d{6}/g, '••••••');
+}
+
 /** One outgoing mail with plain-text and HTML parts. */
 export interface Mail {
   to: string;
@@ -45,7 +50,7 @@ export function createMailer(options: {
         text: mail.text,
         html: mail.html,
       });
-      logger.info({ to: maskEmail(mail.to), subject: mail.subject }, 'mail sent');
+      logger.info({ to: maskEmail(mail.to), subject: maskCodes(mail.subject) }, 'mail sent');
     },
   };
 }

@@ -5,6 +5,7 @@ import type { AuditLog } from '../accounts/auditLog.js';
 import type { AppAccess } from '../groups/appAccess.js';
 import type { ClaimResolver } from '../groups/resolveClaims.js';
 import type { TrustProxy } from '../config.js';
+import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
 import type { Store } from '../store/collection.js';
@@ -150,6 +151,10 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
         typeof out.error_description === 'string'
           ? out.error_description
           : 'The request could not be completed.';
+      ctx.state.errorCode = out.error;
+      const clientId = ctx.oidc?.client?.clientId ?? ctx.oidc?.params?.client_id;
+      if (typeof clientId === 'string') ctx.state.clientId = clientId;
+      // The client or redirect is unknown here, so there is no app to return to.
       const code = String(out.error);
       renderer.page(ctx as never, 'error', {
         title: renderer.message(ctx as never, 'errorPage.failed'),
@@ -158,6 +163,7 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
           : humanize(description),
         code: out.error,
         requestId: ctx.state?.requestId,
+        wayOn: TO_ACCOUNT,
       });
     },
   };

@@ -19,7 +19,10 @@ run('e2e: the account page in Chromium', () => {
     const { sesame, mail, callback, rp, browser } = world;
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
+    // Confirmations are in the page: a native dialog would fail the test.
+    page.on('dialog', () => {
+      throw new Error('native dialog shown');
+    });
     const phone = await addVirtualAuthenticator(page);
     try {
       // Sign up through an app that asks for offline access (so it holds a refresh token).
@@ -62,37 +65,47 @@ run('e2e: the account page in Chromium', () => {
       await expect(deviceBound.count()).resolves.toBe(1);
       await shot(page, 'account-two-passkeys');
 
-      // Rename the synced one.
-      await synced.getByRole('textbox').fill('Blue security key');
+      // Rename the synced one: its box opens when asked.
+      await expect(synced.getByRole('textbox').isVisible()).resolves.toBe(false);
       await synced.getByRole('button', { name: 'Rename' }).click();
+      await synced.getByRole('textbox').fill('Blue security key');
+      await synced.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Passkey renamed.').waitFor();
       await expect(
         page.getByRole('listitem').filter({ hasText: 'Blue security key' }).count(),
       ).resolves.toBe(1);
 
-      // Delete the device-bound one (confirmed in a dialog).
-      await page
-        .locator('li.item')
-        .filter({ hasText: 'Device-bound' })
-        .getByRole('button', { name: 'Delete' })
-        .click();
+      // Delete the device-bound one (confirmed in the page).
+      const doomed = page.locator('li.item').filter({ hasText: 'Device-bound' });
+      await doomed.getByRole('button', { name: 'Delete', exact: true }).click();
+      await doomed.getByRole('button', { name: 'Delete passkey' }).click();
       await page.getByText('Passkey deleted.').waitFor();
       await expect(items.count()).resolves.toBe(1);
+      // The last passkey's Delete is disabled, with the reason beside it.
+      const last = items.getByRole('button', { name: 'Delete', exact: true });
+      await expect(last.isDisabled()).resolves.toBe(true);
+      await expect(page.getByText('This is your only passkey').isVisible()).resolves.toBe(true);
 
       // Revoke the app: its refresh token fails at once.
       await page.getByRole('button', { name: 'Revoke Recipe Box' }).click();
+      await page.getByRole('button', { name: 'Disconnect' }).click();
       await page.getByText('App disconnected.').waitFor();
       await expect(rp.refresh(tokens.refresh_token!)).rejects.toMatchObject({
         error: 'invalid_grant',
       });
       await shot(page, 'account-after-changes');
 
-      // Sign out everywhere: the account page asks to sign in again.
-      await holdAutofill(page);
+      // Sign out everywhere ends on a signed-out page, not on the sign-in page (where autofill
+      // could sign the person straight back in); the account page then asks to sign in again.
       await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-      expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
-      await page.goto(`${sesame.issuer}/account`);
+      await page
+        .getByRole('group', { name: 'Confirm' })
+        .getByRole('button', { name: 'Sign out everywhere' })
+        .click();
+      await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/signed-out');
+      await holdAutofill(page);
+      await page.getByRole('link', { name: 'Sign in again' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
       await shot(page, 'account-sign-in-again');
     } finally {

@@ -76,7 +76,14 @@ describe('account mails carry only what Sesame words itself', () => {
 
 describe('every mail template', () => {
   /** Mails that only ever go to an account's verified address; they may greet by its name. */
-  const TO_VERIFIED_ADDRESS = new Set(['recoveryIssued', 'recoveryLink', 'recoveryUsed']);
+  const TO_VERIFIED_ADDRESS = new Set([
+    'recoveryIssued',
+    'recoveryLink',
+    'recoveryUsed',
+    // The old, verified address after an email change; the account's address when it is deleted.
+    'emailChanged',
+    'accountDeleted',
+  ]);
   const dir = path.join(ROOT_DIR, 'views', 'mail');
   const templates = readdirSync(dir).filter((f) => /\.(html|txt)\.njk$/.test(f));
 

@@ -370,10 +370,14 @@ describe('connected apps, sessions and activity', () => {
     expect((await sessionsOf(p.accountId)).docs).toHaveLength(2);
 
     const { html, csrf } = await accountPage(p.agent);
-    expect(html).toContain('in 2 browsers');
+    // Each browser is listed with its own "Sign out".
+    expect(html.match(/\/account\/sessions\/[\w-]+\/sign-out/g)).toHaveLength(2);
+    expect(html).toContain('This browser');
     const logoutToken = callbacks.nextBackchannelLogout(5000);
     const res = await p.agent.postForm('/account/sign-out-everywhere', { _csrf: csrf });
     expect(res.status).toBe(303);
+    // A signed-out confirmation, not the sign-in page where autofill could sign them back in.
+    expect(res.headers.get('location')).toBe('/signed-out');
     expect((await sessionsOf(p.accountId)).docs).toHaveLength(0);
     const token = await logoutToken;
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
