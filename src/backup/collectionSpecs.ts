@@ -15,6 +15,7 @@ const SPECS: readonly CollectionSpec[] = [
   { name: 'credentials', indexed: ['accountId'] },
   { name: 'audit_events', indexed: ['accountId', 'clientId', 'type'] },
   { name: 'recovery_tokens', indexed: ['accountId'] },
+  { name: 'session_devices', indexed: ['accountId'] },
   ...GROUP_SPECS,
   CUSTOM_CLAIMS_SPEC,
   KEYS_SPEC,

@@ -80,7 +80,10 @@ export function backToAppRoutes(router: Router, deps: InteractionDeps): void {
         error_description: 'this app requires a device-bound passkey with user verification',
       };
     } else {
-      throw new BadRequest('not_refused', 'nothing to go back from at this step');
+      throw new BadRequest(
+        'not_refused',
+        'There is nothing to go back from at this step. Continue signing in.',
+      );
     }
     const to = await deps.provider.interactionResult(ctx.req, ctx.res, result, {
       mergeWithLastSubmission: false,

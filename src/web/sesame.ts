@@ -4,6 +4,7 @@
  * the server; the words come from the page.
  */
 import { setUpAccount } from './accountPage.js';
+import { setUpAdmin } from './adminConsole.js';
 import { showLocalTimes } from './localTimes.js';
 import { setUpRecoveryLink, setUpSignIn, setUpSignUp, setUpSignUpCode } from './signInPages.js';
 
@@ -16,4 +17,5 @@ const pages: Record<string, () => void> = {
 };
 
 pages[document.body.dataset.page ?? '']?.();
+if (document.getElementById('admin')) setUpAdmin();
 showLocalTimes();

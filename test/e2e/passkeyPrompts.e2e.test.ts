@@ -63,10 +63,10 @@ run('e2e: passkey prompts explained, one ceremony at a time', () => {
       await virtual!.setUserVerified(false);
       const release = await holdAutofill(page);
       await page.goto((await world.rp.authorizationUrl({ prompt: 'login' })).href);
+      await release.firstHeld;
+      release.allowNext();
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
-      await expect(errorBox(page).textContent()).resolves.toContain(
-        'The passkey request was cancelled.',
-      );
+      await errorBox(page).getByText('The passkey request was cancelled.').waitFor();
       await expect(page.locator('#waiting').isVisible()).resolves.toBe(false);
 
       await virtual!.setUserVerified(true);
@@ -76,6 +76,7 @@ run('e2e: passkey prompts explained, one ceremony at a time', () => {
       });
       const back = world.callback.nextCallback(20_000);
       // Two quick clicks: the second finds the ceremony running and does nothing.
+      release.allowNext();
       await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
       await page
         .getByRole('button', { name: 'Sign in with a passkey' })

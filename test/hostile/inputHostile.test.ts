@@ -160,10 +160,12 @@ describe('bodies', () => {
 });
 
 describe('interactions', () => {
-  test('an unknown or expired interaction is a 404 that says to start again', async () => {
+  test('an unknown or expired interaction is a 404 that says to sign in again, with a way on', async () => {
     const res = await agent.request('/interaction/not-a-real-uid');
     expect(res.status).toBe(404);
-    expect(await res.text()).toContain('start again');
+    const html = await res.text();
+    expect(html).toContain('sign in again');
+    expect(html).toContain('<a class="button" href="/account">Go to your account</a>');
   });
   test('a JSON call for someone else’s interaction (no cookie) is 404, not a leak', async () => {
     const stranger = createHttpAgent(c.sesame.issuer);

@@ -62,7 +62,7 @@ describe('the account’s language (SPEC §13)', () => {
     const notice = await mail.waitFor(p.email, (m) =>
       m.text.includes(t('fr', 'mail.signupExisting.intro').slice(0, 40)),
     );
-    expect(notice.subject).toBe(`${t('fr', 'mail.signupCode.subject')} — Sesame`);
+    expect(notice.subject).toBe(`${t('fr', 'mail.signupExisting.subject')} — Sesame`);
     expect(notice.html).toContain('lang="fr"');
   });
 

@@ -166,7 +166,7 @@ describe('npx sesame client … beside a running server (embedded store)', () =>
         bad,
       );
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/--logo-uri must be an https URL/);
+      expect(refused.stderr).toMatch(/logo URL ".*" must be an https URL/);
     }
   });
 

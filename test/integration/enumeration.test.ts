@@ -159,8 +159,11 @@ describe('no account enumeration (SPEC §4)', () => {
     // A wrong code is "wrong" for both (the taken address has no code at all).
     expect(a.wrong).toEqual(b.wrong);
     expect(a.wrong.status).toBe(400);
-    // The mails differ: the owner learns someone tried; no code for the taken address.
-    expect(a.mail.subject).toBe(b.mail.subject);
+    // The mails differ (each goes only to the address's owner): the owner learns someone tried;
+    // no code for the taken address, and the new address's code is in its subject (SPEC §13).
+    expect(a.mail.subject).toBe('Someone tried to sign up with your address — Sesame');
+    expect(a.mail.subject).not.toMatch(/\d{6}/);
+    expect(b.mail.subject).toMatch(/^\d{6} is your sign-up code — Sesame$/);
     expect(a.mail.text).toMatch(/already have one/);
     expect(a.mail.text).not.toMatch(/(?<!\d)\d{6}(?!\d)/);
     expect(b.mail.text).toMatch(/(?<!\d)\d{6}(?!\d)/);

@@ -74,20 +74,42 @@ export async function signUpInBrowser(
  * as when a person ignores the autofill suggestion — with a virtual authenticator, autofill
  * would otherwise sign in by itself on page load. Returns a function that lets it go.
  */
-export async function holdAutofill(page: Page): Promise<() => Promise<void>> {
+export async function holdAutofill(
+  page: Page,
+): Promise<(() => Promise<void>) & { allowNext(): void; firstHeld: Promise<void> }> {
   const held: Route[] = [];
+  let heldFirst = () => {};
+  const firstHeld = new Promise<void>((resolve) => (heldFirst = resolve));
   let first = true;
+  // After allowNext(), every discoverable options request is held unless one was allowed: the
+  // page restarts autofill after a failed button ceremony, and the virtual authenticator would
+  // answer that one by itself.
+  let strict = false;
+  let allowance = 0;
   const handler = (route: Route) => {
-    if (first && route.request().postData() === '{}') {
-      first = false;
-      held.push(route);
-      return;
+    if (route.request().postData() === '{}') {
+      if (first || (strict && allowance === 0)) {
+        if (first) heldFirst();
+        first = false;
+        held.push(route);
+        return;
+      }
+      if (allowance > 0) allowance--;
     }
     void route.continue();
   };
   await page.route('**/passkey/options', handler);
-  return async () => {
+  const release = async () => {
     await page.unroute('**/passkey/options', handler);
     for (const r of held) await r.abort().catch(() => undefined);
   };
+  return Object.assign(release, {
+    /** Resolves once the page's first autofill request is held. */
+    firstHeld,
+    /** From now on, hold every discoverable options request but the next one. */
+    allowNext() {
+      strict = true;
+      allowance++;
+    },
+  });
 }
