@@ -14,7 +14,7 @@ import { createSignupCodes } from './accounts/signupCodes.js';
 import { createAdminApi } from './admin/api/createAdminApi.js';
 import { createAdminConsole } from './admin/console/createAdminConsole.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { authorizationPost } from './http/authorizationPost.js';
 import { deviceCodeGuard } from './device/deviceCodeGuard.js';
 import { deviceFlowFeature } from './device/deviceFlowFeature.js';
@@ -37,7 +37,7 @@ import { createCustomClaims } from './groups/customClaims.js';
 import { createGroupRepository } from './groups/groupRepository.js';
 import { createClaimResolver } from './groups/resolveClaims.js';
 import { wellKnownWebauthn } from './http/wellKnownWebauthn.js';
-import { localeRoutes } from './i18n/localeRoutes.js';
+import { localeRoutes } from './http/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
@@ -57,7 +57,7 @@ import {
 } from './passkeys/credentialRepository.js';
 import { createPasskeyCeremonies } from './passkeys/createPasskeyCeremonies.js';
 import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
-import { ROOT_DIR } from './paths.js';
+import { ROOT_DIR } from './config/paths.js';
 import type { Store } from './store/collection.js';
 
 /** A built Sesame: the Koa app to serve and the services tests and the CLI reach into. */
