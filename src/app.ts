@@ -18,6 +18,7 @@ import { createCsrf } from './http/csrf.js';
 import { DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
 import { createAppAccess } from './groups/appAccess.js';
+import { forgetPerson } from './groups/forgetPerson.js';
 import { createClaimResolver } from './groups/resolveClaims.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
@@ -183,6 +184,7 @@ export async function createApp(
       tasks,
       devices,
       groupsOf: async (accountId) => (await groups.groupsOf(accountId)).map((g) => g.name),
+      forgetGroups: (accountId) => forgetPerson(groups, customClaims, accountId),
     },
     config.origin,
   );
