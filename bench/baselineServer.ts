@@ -21,7 +21,7 @@ import { createAppAccess } from '../src/groups/appAccess.js';
 import { createCustomClaims } from '../src/groups/customClaims.js';
 import { createGroupRepository } from '../src/groups/groupRepository.js';
 import { createClaimResolver } from '../src/groups/resolveClaims.js';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { rendererFor } from '../src/http/renderer.js';
 import { createLogger } from '../src/log/createLogger.js';
 import { createProvider } from '../src/oidc/createProvider.js';

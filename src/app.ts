@@ -1,63 +1,40 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import Koa from 'koa';
+import type Koa from 'koa';
 import type Provider from 'oidc-provider';
 import { ensureAccountClient } from './account/accountClient.js';
 import { createAccountRouter } from './account/createAccountRouter.js';
 import { signOutEverywhere } from './oidc/accountSessions.js';
 import { createRecentVerifications } from './account/recentVerifications.js';
-import { createSessionDevices, watchSessionDevices } from './account/sessionDevices.js';
-import { createAccountRepository, type AccountRepository } from './accounts/accountRepository.js';
-import { createAuditLog, type AuditLog } from './accounts/auditLog.js';
-import { createRecoveryTokens } from './accounts/recoveryTokens.js';
-import { createSignupCodes } from './accounts/signupCodes.js';
+import { watchSessionDevices } from './account/sessionDevices.js';
+import type { AccountRepository } from './accounts/accountRepository.js';
+import type { AuditLog } from './accounts/auditLog.js';
 import { createAdminApi } from './admin/api/createAdminApi.js';
 import { createAdminConsole } from './admin/console/createAdminConsole.js';
 import { createAdminService, type AdminService } from './admin/adminService.js';
-import type { Config } from './config.js';
-import { authorizationPost } from './http/authorizationPost.js';
-import { deviceCodeGuard } from './device/deviceCodeGuard.js';
+import type { Config } from './config/config.js';
 import { deviceFlowFeature } from './device/deviceFlowFeature.js';
 import { devicePollPacing } from './device/devicePollPacing.js';
 import { createBackgroundTasks, type BackgroundTasks } from './http/backgroundTasks.js';
-import { brandStyles } from './http/brandStyles.js';
-import { clientAuthLimits } from './http/clientAuthLimits.js';
 import { createCsrf } from './http/csrf.js';
-import { errorHandler } from './http/errorHandler.js';
-import { forwardedHeaders } from './http/forwardedHeaders.js';
-import { interactionLimits } from './http/interactionLimits.js';
-import { healthRoutes } from './http/healthRoutes.js';
-import { createRateLimiter, DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
+import { DEFAULT_LIMITS, type Limits } from './http/rateLimiter.js';
 import { rendererFor } from './http/renderer.js';
-import { requestLogger } from './http/requestLogger.js';
-import { securityHeaders } from './http/securityHeaders.js';
-import { staticFiles } from './http/staticFiles.js';
 import { createAppAccess } from './groups/appAccess.js';
-import { createCustomClaims } from './groups/customClaims.js';
-import { createGroupRepository } from './groups/groupRepository.js';
+import { forgetPerson } from './groups/forgetPerson.js';
 import { createClaimResolver } from './groups/resolveClaims.js';
-import { wellKnownWebauthn } from './http/wellKnownWebauthn.js';
-import { localeRoutes } from './i18n/localeRoutes.js';
 import { createInteractionRouter } from './interaction/createInteractionRouter.js';
 import type { Logger } from './log/createLogger.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { createMetrics, type Metrics } from './metrics/createMetrics.js';
-import { httpMetrics } from './metrics/httpMetrics.js';
 import { instrumentCeremonies } from './metrics/instrumentCeremonies.js';
 import { instrumentStore } from './metrics/instrumentStore.js';
-import { metricsRoute } from './metrics/metricsRoute.js';
 import { createProvider } from './oidc/createProvider.js';
 import { loadKeyMaterial, readKeyMaterial, type KeyMaterial } from './oidc/keyMaterial.js';
 import { KEY_POLL_MS, watchKeys, type KeyWatcher } from './oidc/keyWatcher.js';
 import { createProviderSwitch } from './oidc/providerSwitch.js';
-import { createChallengeRepository } from './passkeys/challengeRepository.js';
-import {
-  createCredentialRepository,
-  type CredentialRepository,
-} from './passkeys/credentialRepository.js';
+import { createKoaApp } from './middlewareStack.js';
+import { createRepositories } from './repositories.js';
+import type { CredentialRepository } from './passkeys/credentialRepository.js';
 import { createPasskeyCeremonies } from './passkeys/createPasskeyCeremonies.js';
 import { sweepOrphanCredentials } from './passkeys/sweepOrphanCredentials.js';
-import { ROOT_DIR } from './paths.js';
 import type { Store } from './store/collection.js';
 
 /** A built Sesame: the Koa app to serve and the services tests and the CLI reach into. */
@@ -102,19 +79,11 @@ export async function createApp(
   const tasks = createBackgroundTasks(logger);
   const mailer =
     deps.mailer ?? createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
-  const [accounts, credentials, challenges, audit, signupCodes, limiter] = await Promise.all([
-    createAccountRepository(store),
-    createCredentialRepository(store),
-    createChallengeRepository(store),
-    createAuditLog(store),
-    createSignupCodes(store, secret),
-    createRateLimiter(store),
-  ]);
-  const recoveryTokens = await createRecoveryTokens(store);
-  const groups = await createGroupRepository(store);
-  const resolveClaims = createClaimResolver(groups, await createCustomClaims(store));
+  const repositories = await createRepositories(store, secret);
+  const { accounts, credentials, challenges, audit, signupCodes, limiter } = repositories;
+  const { recoveryTokens, groups, customClaims, devices } = repositories;
+  const resolveClaims = createClaimResolver(groups, customClaims);
   const appAccess = createAppAccess(groups);
-  const devices = await createSessionDevices(store);
   const ceremonies = instrumentCeremonies(
     createPasskeyCeremonies({
       rpId: config.rpId,
@@ -215,43 +184,29 @@ export async function createApp(
       tasks,
       devices,
       groupsOf: async (accountId) => (await groups.groupsOf(accountId)).map((g) => g.name),
+      forgetGroups: (accountId) => forgetPerson(groups, customClaims, accountId),
     },
     config.origin,
   );
 
-  const app = new Koa();
-  // forwardedHeaders leaves X-Forwarded-For with the one client address it believes, or none.
-  app.proxy = config.trustProxy !== false;
-  app.maxIpsCount = 1;
-  app.keys = keys.cookieKeys;
-  app.silent = true;
-  const publicDir = path.join(ROOT_DIR, 'public');
-  if (!existsSync(path.join(publicDir, 'build', 'sesame.js'))) {
-    logger.warn(
-      'public/build/sesame.js is missing: run `npm run build` to bundle the browser code',
-    );
-  }
-  app.use(forwardedHeaders(config.trustProxy, logger));
-  app.use(requestLogger(logger));
-  app.use(httpMetrics(metrics));
-  app.use(securityHeaders({ secure: config.secure }));
-  app.use(errorHandler(renderer, logger));
-  app.use(healthRoutes(store));
-  app.use(metricsRoute(metrics, { token: config.metricsToken, secure: config.secure, logger }));
-  app.use(staticFiles(publicDir));
-  app.use(wellKnownWebauthn(config.relatedOrigins));
-  app.use(brandStyles(config.brandColor));
-  app.use(localeRoutes(renderer.catalogue, { secure: config.secure }).routes());
-  app.use(interactions.routes());
-  app.use(accountPages.routes());
-  app.use(createAdminApi(admin, { limiter, issuer: config.issuer }));
   const adminConsole = { providers, accounts, admin, renderer, csrf, limiter, verifications };
-  app.use(createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin).routes());
-  app.use(authorizationPost());
-  app.use(deviceCodeGuard({ limiter, limits }));
-  app.use(clientAuthLimits(limiter, limits));
-  app.use(interactionLimits(limiter, limits.interactionsPerIp));
-  app.use(providers.middleware);
+  const app = createKoaApp({
+    config,
+    logger,
+    store,
+    metrics,
+    renderer,
+    limiter,
+    limits,
+    providers,
+    cookieKeys: keys.cookieKeys,
+    pages: [
+      interactions,
+      accountPages,
+      createAdminApi(admin, { limiter, issuer: config.issuer }),
+      createAdminConsole({ ...adminConsole, issuer: config.issuer }, config.origin),
+    ],
+  });
   const keyWatcher = watchKeys({
     read: () => readKeyMaterial(store),
     version: keys.version,

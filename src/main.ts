@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { createHttpServer } from './http/httpServer.js';
 import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';

@@ -1,6 +1,6 @@
 import type { Account } from '../accounts/accountRepository.js';
 import type { AccountDeps } from './accountDeps.js';
-import { authenticatorName } from './authenticatorName.js';
+import { authenticatorName } from '../passkeys/authenticatorName.js';
 import { connectedApps } from './connectedApps.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

@@ -50,4 +50,6 @@ export interface AccountDeps {
    * src/groups/ plugs in; until it does, the composition root passes one that returns `[]`.
    */
   groupsOf(accountId: string): Promise<string[]>;
+  /** Removes the person's group memberships and custom claims (when they delete the account). */
+  forgetGroups(accountId: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { scopeMessageKeys } from '../i18n/scopeMessages.js';
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import { ACCOUNT_CLIENT_ID } from './accountClient.js';
 import type { AccountDeps } from './accountDeps.js';
-import { authenticatorName, knownAaguid } from './authenticatorName.js';
+import { authenticatorName, knownAaguid } from '../passkeys/authenticatorName.js';
 import { listSessions } from './accountSessions.js';
 import { connectedApps } from './connectedApps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';

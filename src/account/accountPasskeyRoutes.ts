@@ -10,7 +10,7 @@ import {
 } from '../passkeys/webauthnSchemas.js';
 import { DuplicateKeyError } from '../store/collection.js';
 import type { AccountDeps } from './accountDeps.js';
-import { authenticatorName } from './authenticatorName.js';
+import { authenticatorName } from '../passkeys/authenticatorName.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import { accountBinding, authorizeChange } from './loadAccountSession.js';
 

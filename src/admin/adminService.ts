@@ -9,6 +9,8 @@ import type { Store } from '../store/collection.js';
 import { createActivityAdmin, type ActivityAdmin } from './activityAdmin.js';
 import { adminActionRecorder } from './adminAudit.js';
 import { createClientAdmin, type ClientAdmin } from './clientAdmin.js';
+import { createCustomClaims } from '../groups/customClaims.js';
+import { forgetPerson } from '../groups/forgetPerson.js';
 import { createGroupRepository } from '../groups/groupRepository.js';
 import { createGroupAdmin, type GroupAdmin } from './groupAdmin.js';
 import { createPeopleAdmin, type PeopleAdmin } from './peopleAdmin.js';
@@ -53,6 +55,7 @@ export async function createAdminService(deps: AdminServiceDeps): Promise<AdminS
   ]);
   const record = adminActionRecorder(audit, deps.cliUser);
   const groups = await createGroupRepository(store);
+  const claims = await createCustomClaims(store);
   return {
     clients: await createClientAdmin(store, record),
     people: createPeopleAdmin({
@@ -62,6 +65,7 @@ export async function createAdminService(deps: AdminServiceDeps): Promise<AdminS
       recoveryTokens,
       record,
       groupsOf: async (accountId) => (await groups.groupsOf(accountId)).map((g) => g.name),
+      forgetGroups: (accountId) => forgetPerson(groups, claims, accountId),
       endSessions: deps.endSessions ?? ((id) => endAccountSessions(store, id)),
       issuer: deps.issuer,
       rpName: deps.rpName,

@@ -37,6 +37,8 @@ export interface PeopleDeps {
   endSessions(accountId: string): Promise<EndedSessions>;
   /** The person's groups (from the groups module), when it is wired in. */
   groupsOf?(accountId: string): Promise<string[]>;
+  /** Removes the person's group memberships and custom claims (on delete). */
+  forgetGroups(accountId: string): Promise<void>;
   issuer: string;
   rpName: string;
   mailer: Mailer;
@@ -54,7 +56,10 @@ export interface PeopleAdmin {
   enable(actor: Actor, ref: PersonRef): Promise<UserSummary>;
   promote(actor: Actor, ref: PersonRef): Promise<UserSummary>;
   demote(actor: Actor, ref: PersonRef): Promise<UserSummary>;
-  /** Ends everything the account holds, deletes its passkeys, links and the account. */
+  /**
+   * Ends everything the account holds, deletes its passkeys, links, group memberships, custom
+   * claims and the account.
+   */
   remove(actor: Actor, ref: PersonRef): Promise<{ email: string; ended: EndedSessions }>;
   /**
    * Issues a one-time recovery link valid 24 hours and mails the person that it was issued
@@ -170,6 +175,7 @@ export function createPeopleAdmin(deps: PeopleDeps): PeopleAdmin {
       const ended = await deps.endSessions(account.id);
       await deps.recoveryTokens.revokeAll(account.id);
       for (const c of await credentials.forAccount(account.id)) await credentials.delete(c.id);
+      await deps.forgetGroups(account.id);
       await accounts.delete(account.id);
       await record(actor, { accountId: account.id, detail: 'account deleted with its passkeys' });
       return { email: account.email, ended };

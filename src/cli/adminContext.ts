@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Actor } from '../admin/actor.js';
 import { createAdminService, type AdminService } from '../admin/adminService.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/config.js';
 import { rendererFor } from '../http/renderer.js';
 import { createLogger } from '../log/createLogger.js';
 import { createMailer } from '../mail/mailer.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ClientInput, PasskeyPolicy } from '../admin/clientMetadata.js';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/config.js';
 import { outboundPolicyWarning } from '../oidc/outboundFetch.js';
 import { CLI, withAdmin } from './adminContext.js';
 import type { CliContext } from './cliContext.js';

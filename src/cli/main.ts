@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig } from '../config/config.js';
 import { HttpError } from '../http/errors.js';
 import { openStore } from '../store/openStore.js';
 import type { CliContext } from './cliContext.js';

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { darkModeAccent, textOn } from '../brandConfig.js';
+import { darkModeAccent, textOn } from '../config/brandConfig.js';
 
 /** Where pages load the operator's accent colour from (linked only when BRAND_COLOR is set). */
 export const BRAND_CSS_PATH = '/brand.css';

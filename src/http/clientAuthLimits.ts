@@ -5,8 +5,13 @@ import type { Context, Middleware } from 'koa';
 import { TooManyRequests } from './errors.js';
 import type { Limits, RateLimiter } from './rateLimiter.js';
 
-/** The endpoints where a client authenticates with its secret. */
-const CLIENT_AUTH_PATHS = new Set(['/token', '/token/introspection', '/token/revocation']);
+/** The endpoints where a client authenticates with its secret (`/device/auth`: RFC 8628). */
+const CLIENT_AUTH_PATHS = new Set([
+  '/token',
+  '/token/introspection',
+  '/token/revocation',
+  '/device/auth',
+]);
 /** oidc-provider's own body limit for these endpoints. */
 const BODY_LIMIT = 56 * 1024;
 
@@ -50,7 +55,7 @@ async function bodyClientId(ctx: Context): Promise<string | undefined> {
 
 /**
  * Limits failed client authentications (wrong or unknown client secrets) at the token,
- * introspection and revocation endpoints, per client IP and per client id: past a limit the
+ * introspection, revocation and device authorization endpoints, per client IP and per client id: past a limit the
  * endpoint answers 429 with `Retry-After` until the window ends, even for the right secret.
  * Windows end by themselves, so no client is ever locked out for good.
  */

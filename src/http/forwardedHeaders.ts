@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { Middleware } from 'koa';
-import type { TrustProxy } from '../config.js';
+import type { TrustProxy } from '../config/config.js';
 import type { Logger } from '../log/createLogger.js';
 
 const FORWARDED = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host'] as const;

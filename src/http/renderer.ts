@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { Context } from 'koa';
 import nunjucks from 'nunjucks';
-import { textOn } from '../brandConfig.js';
-import type { Config } from '../config.js';
+import { textOn } from '../config/brandConfig.js';
+import type { Config } from '../config/config.js';
 import { loadCatalogue, type Catalogue, type MessageParams } from '../i18n/catalogue.js';
 import { requestLocale } from '../i18n/requestLocale.js';
-import { ROOT_DIR } from '../paths.js';
+import { ROOT_DIR } from '../config/paths.js';
 
 /** Renders nunjucks pages (autoescape on) with the values every page needs. */
 export interface Renderer {

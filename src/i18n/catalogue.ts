@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n } from 'i18next';
-import { ROOT_DIR } from '../paths.js';
+import { LOCALES_DIR } from '../config/paths.js';
 
 /** A nested message tree as stored in `locales/<lang>.json`. */
 export interface MessageTree {
@@ -34,9 +34,6 @@ export interface Catalogue {
   /** The language's own name for itself (for the language switcher), e.g. `Deutsch`. */
   nativeName(locale: string): string;
 }
-
-/** Where the built-in message files live. */
-export const LOCALES_DIR = path.join(ROOT_DIR, 'locales');
 
 /** Reads every `<lang>.json` in `dir` (throws naming the file if one is not valid JSON). */
 export function readMessageFiles(dir: string): Map<string, MessageTree> {

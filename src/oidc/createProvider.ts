@@ -4,7 +4,7 @@ import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { AppAccess } from '../groups/appAccess.js';
 import type { ClaimResolver } from '../groups/resolveClaims.js';
-import type { TrustProxy } from '../config.js';
+import type { TrustProxy } from '../config/config.js';
 import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';

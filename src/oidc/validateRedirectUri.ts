@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../config.js';
+import { isLoopbackHost } from '../config/config.js';
 
 /**
  * Checks a redirect (or post-logout / back-channel) URI for registration: absolute, https

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateRegistrationOptions, verifyRegistrationResponse } from '@simplewebauthn/server';
+import { authenticatorName } from './authenticatorName.js';
 import { CHALLENGE_TTL_MS } from './challengeRepository.js';
 import type { StoredCredential } from './credentialRepository.js';
 import {
@@ -82,7 +83,8 @@ export function registrationCeremony(
           backupState: info.credentialBackedUp,
           createdAt: now,
           lastUsedAt: now,
-          name: 'Passkey',
+          // The authenticator's name when its AAGUID is known, else "Passkey".
+          name: authenticatorName(info.aaguid),
         };
         return {
           challenge,

@@ -11,12 +11,14 @@ import { sendSignals, signalUnknownCredential } from './signals.js';
 type RegistrationOptions = Parameters<typeof startRegistration>[0]['optionsJSON'];
 type AuthenticationOptions = Parameters<typeof startAuthentication>[0]['optionsJSON'];
 
-/** An answer the server refused: its words, its code and `Retry-After`. */
+/** An answer the server refused: its words, its code, its status and where it says to go on. */
 export class ServerRefusal extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
     readonly status: number,
+    /** Where the page should go instead (`already_signed_in` names where the sign-in went on). */
+    readonly redirectTo?: string,
   ) {
     super(message);
   }
@@ -46,12 +48,14 @@ export async function post<T>(path: string, body: unknown | URLSearchParams): Pr
   const data = (await res.json().catch(() => ({}))) as {
     error?: string;
     error_description?: string;
+    redirectTo?: unknown;
   };
   if (!res.ok)
     throw new ServerRefusal(
       data.error_description ?? t('script.genericError'),
       data.error,
       res.status,
+      typeof data.redirectTo === 'string' ? data.redirectTo : undefined,
     );
   return data as T;
 }
@@ -140,6 +144,11 @@ export async function ceremony(
     if (!input.stay) leave(verified.redirectTo);
     return true;
   } catch (err) {
+    // Another ceremony on this page (autofill and the button) signed in first: go on with it.
+    if (err instanceof ServerRefusal && err.code === 'already_signed_in' && err.redirectTo) {
+      leave(err.redirectTo);
+      return true;
+    }
     if (!input.autofill || owns) explain(err, input);
     return false;
   } finally {

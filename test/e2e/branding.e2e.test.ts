@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { darkModeAccent, parseHex } from '../../src/brandConfig.js';
+import { darkModeAccent, parseHex } from '../../src/config/brandConfig.js';
 import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import { addVirtualAuthenticator, e2eEnabled, launchBrowser } from '../support/browser.js';
 import { startCallbackServer, type CallbackServer } from '../support/callbackServer.js';

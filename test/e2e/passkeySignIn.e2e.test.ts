@@ -100,6 +100,32 @@ run('e2e: Chromium with a virtual authenticator and an openid-client relying par
     }
   });
 
+  test('a verify answered "already signed in" (another ceremony finished first) follows its redirect to the app', async () => {
+    const { mail, callback, rp } = world;
+    const { page, close } = await freshPage();
+    try {
+      const signedUp = callback.nextCallback(20_000);
+      await page.goto((await rp.authorizationUrl()).href);
+      await signUpInBrowser(page, mail, 'ada@example.com', 'Ada Lovelace');
+      const sub = (await rp.exchange(await signedUp)).claims()!.sub;
+      await page.context().clearCookies();
+      // The page's verify reaches the real server twice: the first signs in, the page gets the
+      // second answer (409 already_signed_in with redirectTo), as when autofill won the race.
+      await page.route('**/passkey/verify', async (route) => {
+        await route.fetch();
+        await route.fulfill({ response: await route.fetch() });
+      });
+      const held = await holdAutofill(page);
+      const viaRedirect = callback.nextCallback(20_000);
+      await page.goto((await rp.authorizationUrl()).href);
+      await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+      expect((await rp.exchange(await viaRedirect)).claims()!.sub).toBe(sub);
+      await held();
+    } finally {
+      await close();
+    }
+  });
+
   test('a wrong code is refused in words and nothing is created', async () => {
     const { sesame, mail, rp } = world;
     const { page, authenticator, close } = await freshPage();

@@ -1,5 +1,5 @@
 /**
- * Wrong client secrets at the token endpoints are limited per client IP and per client:
+ * Wrong client secrets at the token and device authorization endpoints are limited per client IP and per client:
  * 429 with Retry-After for the rest of the window, never a lockout for good.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -31,7 +31,13 @@ afterAll(async () => {
 
 type How = 'basic' | 'post';
 /** A client-credentials-free token request that only gets as far as client authentication. */
-async function token(from: string, id: string, secret: string, how: How = 'basic') {
+async function token(
+  from: string,
+  id: string,
+  secret: string,
+  how: How = 'basic',
+  endpoint = '/token',
+) {
   const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'nope' });
   const headers: Record<string, string> = {
     'Content-Type': 'application/x-www-form-urlencoded',
@@ -43,7 +49,7 @@ async function token(from: string, id: string, secret: string, how: How = 'basic
     body.set('client_id', id);
     body.set('client_secret', secret);
   }
-  const res = await fetch(`${s.issuer}/token`, { method: 'POST', headers, body });
+  const res = await fetch(`${s.issuer}${endpoint}`, { method: 'POST', headers, body });
   const json = (await res.json()) as { error?: string };
   return { status: res.status, error: json.error, retryAfter: res.headers.get('retry-after') };
 }
@@ -78,6 +84,32 @@ describe('wrong client secrets', () => {
     }
     // Another client from the same fresh address is untouched.
     expect((await token('203.0.113.99', a.client_id, a.client_secret!, 'post')).status).toBe(400);
+  });
+
+  test('at the device authorization endpoint too: after 3 failures that address gets 429', async () => {
+    const c = await s.registerClient({ name: 'C', redirectUris: ['http://127.0.0.1:9/c'] });
+    for (let i = 0; i < 3; i++)
+      expect(
+        await token('198.51.100.7', c.client_id, 'wrong', 'post', '/device/auth'),
+      ).toMatchObject({ status: 401, error: 'invalid_client' });
+    const limited = await token(
+      '198.51.100.7',
+      c.client_id,
+      c.client_secret!,
+      'post',
+      '/device/auth',
+    );
+    expect(limited.status).toBe(429);
+    expect(Number(limited.retryAfter)).toBeGreaterThan(0);
+    // Elsewhere the right secret still authenticates: 400 for the request, not 401 or 429.
+    const other = await token(
+      '198.51.100.8',
+      c.client_id,
+      c.client_secret!,
+      'basic',
+      '/device/auth',
+    );
+    expect(other.status).toBe(400);
   });
 
   test('successful authentications do not count', async () => {

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ROOT_DIR } from '../../src/paths.js';
+import { ROOT_DIR } from '../../src/config/paths.js';
 import { startConformance, type Conformance } from '../conformance/conformanceFixture.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { mailCode, type Mail } from '../support/mailCatcher.js';

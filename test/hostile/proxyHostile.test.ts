@@ -3,7 +3,7 @@
  * reaching the server directly cannot pick its rate-limit bucket (or the address in its mails).
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { createHttpAgent } from '../support/httpAgent.js';
 import { openInteraction } from '../support/passkeyFlows.js';
 import { connectRp } from '../support/relyingParty.js';

@@ -138,6 +138,15 @@ describe('passkeys on the account page', () => {
     expect(html).toMatch(/Created <time datetime="\d{4}-/);
   });
 
+  test('a passkey made at sign-up is named after its authenticator when the AAGUID is known', async () => {
+    const known = await person({ aaguid: KNOWN_AAGUIDS.googlePasswordManager });
+    const knownId = known.authenticator.credentials[0]!.id;
+    expect((await sesame.sesame.credentials.get(knownId))!.name).toBe('Google Password Manager');
+    const unknown = await person({ aaguid: KNOWN_AAGUIDS.none });
+    const unknownId = unknown.authenticator.credentials[0]!.id;
+    expect((await sesame.sesame.credentials.get(unknownId))!.name).toBe('Passkey');
+  });
+
   test('add a passkey (existing ones excluded), named from its AAGUID or the browser, audited', async () => {
     const p = await person({ aaguid: KNOWN_AAGUIDS.googlePasswordManager, backupEligible: true });
     const { csrf } = await accountPage(p.agent);

@@ -12,6 +12,7 @@ import {
   signUpPerson,
 } from '../support/passkeyFlows.js';
 import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import { groupTraces, joinGroupWithClaim } from '../support/groupTraces.js';
 import { startSesame, type RunningSesame } from '../support/startSesame.js';
 
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -217,6 +218,15 @@ describe('delete account', () => {
 
     const again = await person(p.email);
     expect(again.accountId).not.toBe(p.accountId);
+  });
+
+  test('removes the person’s group memberships and custom claims', async () => {
+    const p = await person();
+    await joinGroupWithClaim(sesame.sesame.admin, 'self-deleted', p.email);
+    expect((await groupTraces(sesame.store, p.accountId)).groups).toEqual(['self-deleted']);
+    expect((await deleteWith(p, p.email)).status).toBe(200);
+    expect(await groupTraces(sesame.store, p.accountId)).toEqual({ groups: [], claims: {} });
+    expect((await sesame.sesame.admin.groups.show('self-deleted')).members).toEqual([]);
   });
 
   test('a passkey of another account cannot confirm the deletion', async () => {

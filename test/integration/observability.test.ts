@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
 import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import {

@@ -13,6 +13,7 @@ import {
   signIn,
   signUpPerson,
 } from '../support/passkeyFlows.js';
+import { groupTraces, joinGroupWithClaim } from '../support/groupTraces.js';
 import { completeRecovery, tokenOf } from '../support/recoveryFlows.js';
 import { connectRp, type RelyingParty } from '../support/relyingParty.js';
 import { runCli } from '../support/runCli.js';
@@ -74,6 +75,20 @@ async function person() {
 }
 
 const json = <T>(stdout: string): T => JSON.parse(stdout) as T;
+
+describe('user delete', () => {
+  test('removes the person’s group memberships and custom claims with the account', async () => {
+    const p = await person();
+    await joinGroupWithClaim(service, 'deleted-members', p.email);
+    expect(await groupTraces(sesame.store, p.accountId)).toEqual({
+      groups: ['deleted-members'],
+      claims: { department: 'research' },
+    });
+    await service.people.remove(CLI, { email: p.email });
+    expect(await groupTraces(sesame.store, p.accountId)).toEqual({ groups: [], claims: {} });
+    expect((await service.groups.show('deleted-members')).members).toEqual([]);
+  });
+});
 
 describe('admin recovery link (`sesame user recovery-link`)', () => {
   test('the CLI’s function: a one-time link valid 24 h, a notice mail without the link, audited', async () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { ROOT_DIR } from '../../src/paths.js';
+import { ROOT_DIR } from '../../src/config/paths.js';
 import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
 import { csrfOf, signUpPerson, type SignedUpPerson } from '../support/passkeyFlows.js';
 import { connectRp } from '../support/relyingParty.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type Sesame } from '../../src/app.js';
 import { createHttpServer } from '../../src/http/httpServer.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config/config.js';
 import type { Limit, Limits } from '../../src/http/rateLimiter.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import type { ClientInput } from '../../src/admin/clientMetadata.js';

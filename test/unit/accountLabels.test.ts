@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { authenticatorName, knownAaguid } from '../../src/account/authenticatorName.js';
+import { authenticatorName, knownAaguid } from '../../src/passkeys/authenticatorName.js';
 import { describeUserAgent } from '../../src/http/describeUserAgent.js';
 import { maskIp } from '../../src/account/maskIp.js';
 

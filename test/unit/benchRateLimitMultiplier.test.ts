@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { DEFAULT_LIMITS, scaleLimits } from '../../src/http/rateLimiter.js';
 
 // BENCH_RATE_LIMIT_MULTIPLIER exists only so `npm run bench` can drive sign-ins from one

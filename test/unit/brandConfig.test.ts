@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { contrastRatio, DARK_CARD, darkModeAccent, textOn } from '../../src/brandConfig.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { contrastRatio, DARK_CARD, darkModeAccent, textOn } from '../../src/config/brandConfig.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 import { brandStylesheet } from '../../src/http/brandStyles.js';
 
 function refusal(env: Record<string, string>): string {

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { LOCALES_DIR, readMessageFiles, type MessageTree } from '../../src/i18n/catalogue.js';
-import { ROOT_DIR } from '../../src/paths.js';
+import { LOCALES_DIR } from '../../src/config/paths.js';
+import { readMessageFiles, type MessageTree } from '../../src/i18n/catalogue.js';
+import { ROOT_DIR } from '../../src/config/paths.js';
 
 /**
  * The catalogue is complete and lean: every language has every message (with the plural forms

@@ -5,7 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import { createRenderer } from '../../src/http/renderer.js';
 import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import { negotiateLocale, parseAcceptLanguage } from '../../src/i18n/negotiateLocale.js';
-import { safeReturnPath } from '../../src/i18n/localeRoutes.js';
+import { safeReturnPath } from '../../src/http/localeRoutes.js';
 
 const supported = ['de', 'en', 'fr'];
 

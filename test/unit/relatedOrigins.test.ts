@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
 
 const load = (value: string) =>
   loadConfig({ ISSUER: 'https://id.example.com', METRICS_PUBLIC: 'true', RELATED_ORIGINS: value });

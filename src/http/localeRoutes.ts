@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import { BadRequest } from '../http/errors.js';
-import type { Catalogue } from './catalogue.js';
-import { LOCALE_COOKIE } from './requestLocale.js';
+import { BadRequest } from './errors.js';
+import type { Catalogue } from '../i18n/catalogue.js';
+import { LOCALE_COOKIE } from '../i18n/requestLocale.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 

@@ -1,5 +1,5 @@
 import { getDomainWithoutSuffix } from 'tldts';
-import { ConfigError } from '../configError.js';
+import { ConfigError } from './configError.js';
 
 /**
  * Browsers accept at most this many distinct labels (the registrable domain without its public

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './configError.js';
-import { relatedOriginsFrom } from './passkeys/relatedOrigins.js';
+import { relatedOriginsFrom } from './relatedOrigins.js';
 import { availableLocales, brandEnvSchema } from './brandConfig.js';
 
 /** Validated runtime configuration (SPEC.md §2). */

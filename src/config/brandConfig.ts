@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { LOCALES_DIR } from './i18n/catalogue.js';
+import { LOCALES_DIR } from './paths.js';
 
 /** The card background in dark mode (public/sesame.css `--card`), for the accent check. */
 export const DARK_CARD = '#292524';

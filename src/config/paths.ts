@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
  */
 export const ROOT_DIR = findRoot(path.dirname(fileURLToPath(import.meta.url)));
 
+/** Where the built-in message files live. */
+export const LOCALES_DIR = path.join(ROOT_DIR, 'locales');
+
 function findRoot(start: string): string {
   let dir = start;
   for (;;) {
