@@ -3,6 +3,7 @@ import { ACCOUNT_CLIENT_ID } from '../account/accountClient.js';
 import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js';
 import type { Store } from '../store/collection.js';
 import type { Actor } from './actor.js';
+import { newClientId } from './newClientId.js';
 import type { RecordAdminAction } from './adminAudit.js';
 import { notFound } from './adminErrors.js';
 import {
@@ -64,7 +65,7 @@ export async function createClientAdmin(
   return {
     async add(actor, input) {
       const metadata = clientMetadata(input);
-      const clientId = randomBytes(12).toString('base64url');
+      const clientId = newClientId();
       const secret = input.public ? undefined : newSecret();
       const payload = {
         client_id: clientId,
