@@ -2,7 +2,7 @@ import { oidcCollectionSpec, type OidcDoc } from '../oidc/oidcCollectionSpec.js'
 import type { AccountDeps } from './accountDeps.js';
 import { describeUserAgent } from '../http/describeUserAgent.js';
 import { maskIp } from './maskIp.js';
-import { logoutTargets, notifyLogout } from './notifyLogout.js';
+import { endSession } from '../oidc/accountSessions.js';
 
 /** One signed-in browser on the account page. */
 export interface SessionView {
@@ -18,7 +18,7 @@ export interface SessionView {
 
 async function sessionDocs(deps: Pick<AccountDeps, 'store'>, accountId: string) {
   const col = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Session'));
-  return { col, docs: await col.list('payload.accountId', accountId) };
+  return col.list('payload.accountId', accountId);
 }
 
 /** The account's signed-in browsers, this one first, then newest first. */
@@ -27,7 +27,7 @@ export async function listSessions(
   accountId: string,
   currentUid: string,
 ): Promise<SessionView[]> {
-  const [{ docs }, devices] = await Promise.all([
+  const [docs, devices] = await Promise.all([
     sessionDocs(deps, accountId),
     deps.devices.forAccount(accountId),
   ]);
@@ -61,10 +61,5 @@ export async function signOutSession(
   accountId: string,
   sessionUid: string,
 ): Promise<boolean> {
-  const { col, docs } = await sessionDocs(deps, accountId);
-  const doc = docs.find((d) => d.payload.uid === sessionUid);
-  if (!doc) return false;
-  if (!(await col.delete(doc.id))) return false;
-  await notifyLogout(deps, accountId, logoutTargets([doc]));
-  return true;
+  return (await endSession(deps, accountId, sessionUid)).ended;
 }

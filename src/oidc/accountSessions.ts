@@ -142,21 +142,22 @@ export async function signOutEverywhere(
 }
 
 /**
- * Signs out ONE session of the account (e.g. a browser listed on the account page): deletes that
- * session only (grants stay, other sessions use them) and tells its apps by back-channel logout.
- * `false` when the account has no such session.
+ * Signs out ONE session of the account (e.g. a browser listed on the account page), named by its
+ * public `uid` (never the cookie value): deletes that session only (grants stay, other sessions
+ * use them) and tells its apps by back-channel logout. `false` when the account has no such
+ * session.
  */
 export async function endSession(
   deps: NotifyDeps,
   accountId: string,
-  sessionId: string,
+  sessionUid: string,
 ): Promise<{ ended: boolean; notified: number }> {
   const { sessions } = await collections(deps.store);
-  const session = await sessions.get(sessionId);
+  const session = await sessions.findOne('payload.uid', sessionUid);
   if (!session || session.payload.accountId !== accountId) return { ended: false, notified: 0 };
   const authorizations = (await authorizationsOf(sessions, accountId)).filter(
-    (a) => a.sessionId === sessionId,
+    (a) => a.sessionId === session.id,
   );
-  if (!(await sessions.delete(sessionId))) return { ended: false, notified: 0 };
+  if (!(await sessions.delete(session.id))) return { ended: false, notified: 0 };
   return { ended: true, notified: await notifyApps(deps, accountId, authorizations) };
 }

@@ -71,14 +71,17 @@ describe('account sessions', () => {
       provider: sesame.sesame.provider,
       logger: createLogger('silent'),
     };
-    const ended = await endSession(deps, first.sub, before[0]!.id);
+    const ended = await endSession(deps, first.sub, String(before[0]!.payload.uid));
     expect(ended).toEqual({ ended: true, notified: 0 });
     expect(await sessionsOf(first.sub)).toHaveLength(1);
     const states = [await signedIn(first.agent), await signedIn(second)];
     expect(states.sort()).toEqual([false, true]);
     // Another account's session id ends nothing.
     const left = (await sessionsOf(first.sub))[0]!;
-    expect(await endSession(deps, 'someone-else', left.id)).toEqual({ ended: false, notified: 0 });
+    expect(await endSession(deps, 'someone-else', String(left.payload.uid))).toEqual({
+      ended: false,
+      notified: 0,
+    });
     expect(await sessionsOf(first.sub)).toHaveLength(1);
   });
 
