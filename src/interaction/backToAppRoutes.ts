@@ -47,21 +47,6 @@ export async function allowBackToApp(
  * for no access, `unmet_authentication_requirements` for the passkey policy. Nothing is issued.
  */
 export function backToAppRoutes(router: Router, deps: InteractionDeps): void {
-  router.get('/interaction/:uid', async (ctx, next) => {
-    const details = await loadInteraction(deps.provider, ctx);
-    if (details.prompt.name !== APP_ACCESS_PROMPT) return next();
-    const account = details.session
-      ? await deps.accounts.get(details.session.accountId)
-      : undefined;
-    ctx.status = 403;
-    deps.renderer.page(ctx, 'noAccess', {
-      uid: details.uid,
-      csrf: deps.csrf.token(backBinding(details.uid)),
-      clientName: await clientName(deps.provider, details),
-      email: account?.email,
-    });
-  });
-
   router.post('/interaction/:uid/back', async (ctx) => {
     const details = await loadInteraction(deps.provider, ctx);
     await readCsrfForm(ctx, deps.csrf, backBinding(details.uid));
