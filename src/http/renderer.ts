@@ -60,6 +60,13 @@ export function createRenderer(options: {
   const htmlEnv = new nunjucks.Environment(loader(), { ...settings, autoescape: true });
   const textEnv = new nunjucks.Environment(loader(), { ...settings, autoescape: false });
   const brand: Brand = { name: options.rpName, ...options.brand };
+  const scriptJson = new Map<string, nunjucks.runtime.SafeString>();
+  const scriptMessages = (locale: string) => {
+    let json = scriptJson.get(locale);
+    if (!json)
+      scriptJson.set(locale, (json = jsonForScript(catalogue.namespace(locale, 'script'))));
+    return json;
+  };
 
   const localised = (locale: string, html: boolean) => ({
     locale,
@@ -110,7 +117,7 @@ export function createRenderer(options: {
           href: `/locale/${code}?return=${encodeURIComponent(here)}`,
           current: code === locale,
         })),
-        scriptMessages: jsonForScript(catalogue.namespace(locale, 'script')),
+        scriptMessages: scriptMessages(locale),
         ...model,
         locale,
       });
