@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { InteractionResults } from 'oidc-provider';
-import { clientName } from '../http/clientName.js';
+import { clientName, findClient } from '../http/clientName.js';
 import { BadRequest } from '../http/errors.js';
 import { readCsrfForm } from '../http/readCsrfForm.js';
 import { allowFormTargets } from '../http/securityHeaders.js';
@@ -36,7 +36,7 @@ export async function allowBackToApp(
   ctx: Context,
   details: InteractionDetails,
 ): Promise<void> {
-  const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
+  const client = await findClient(deps.provider, details);
   allowFormTargets(ctx, client?.redirectUris ?? []);
 }
 

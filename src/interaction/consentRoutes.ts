@@ -6,7 +6,7 @@ import { readCsrfForm } from '../http/readCsrfForm.js';
 import { allowFormTargets } from '../http/securityHeaders.js';
 import { validate } from '../http/validate.js';
 import type { InteractionDeps } from './interactionDeps.js';
-import { clientDisplay } from '../http/clientName.js';
+import { clientDisplay, findClient } from '../http/clientName.js';
 import { CLAIM_WORDS, consentLines } from './consentWords.js';
 import { loadInteraction, type InteractionDetails } from './loadInteraction.js';
 import { deviceUserCode } from '../device/deviceUserCode.js';
@@ -53,7 +53,7 @@ export async function consentPage(
   ctx: Context,
   details: InteractionDetails,
 ): Promise<void> {
-  const client = await deps.provider.Client.find(String(details.params.client_id ?? ''));
+  const client = await findClient(deps.provider, details);
   allowFormTargets(ctx, client?.redirectUris ?? []);
   const accountId = details.session?.accountId;
   const account = accountId ? await deps.accounts.get(accountId) : undefined;

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { BadRequest, NotFound } from '../http/errors.js';
 import { StoreUnavailableError } from '../store/collection.js';
+import { findClient } from '../http/clientName.js';
 
 /** The interaction details oidc-provider keeps for one sign-in. */
 export type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -27,7 +28,7 @@ export async function loadInteraction(
   // From here every error page of this sign-in returns to the app with an OAuth error.
   const clientId = String(details.params.client_id ?? '');
   ctx.state.clientId = clientId;
-  const client = await provider.Client.find(clientId).catch(() => undefined);
+  const client = await findClient(provider, details).catch(() => undefined);
   ctx.state.wayOn = {
     href: `/interaction/${details.uid}/abort`,
     key: 'errorPage.backTo',

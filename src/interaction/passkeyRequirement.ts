@@ -1,7 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { Account } from '../accounts/accountRepository.js';
 import type { RequestOrigin } from '../accounts/auditLog.js';
-import { clientName } from '../http/clientName.js';
+import { clientName, findClient } from '../http/clientName.js';
 import { Forbidden } from '../http/errors.js';
 import { deviceBoundOnly, requiresPhrh } from '../oidc/interactionPolicy.js';
 import { authenticationContext, type CeremonyFacts } from '../passkeys/authenticationContext.js';
@@ -18,7 +18,7 @@ export async function needsDeviceBound(
   details: InteractionDetails,
 ): Promise<boolean> {
   if (requiresPhrh(details.params.acr_values)) return true;
-  const client = await provider.Client.find(String(details.params.client_id ?? ''));
+  const client = await findClient(provider, details);
   return deviceBoundOnly(client?.metadata());
 }
 
