@@ -54,6 +54,28 @@ describe('catalogue', () => {
     expect(catalogue.nativeName('de')).toBe('Deutsch');
   });
 
+  test('messages translated once stay right per language, brand and escaping mode', () => {
+    const brand = (rpName: string, locale = 'en') =>
+      catalogue.t(locale, 'errors.unknown_passkey', { rpName });
+    // Asked twice each, in turns: a cache keyed too loosely would answer with another's text.
+    for (let i = 0; i < 2; i++) {
+      expect(brand('Acme')).toBe('This passkey is not registered with Acme.');
+      expect(brand('Other & Co')).toBe('This passkey is not registered with Other & Co.');
+      expect(catalogue.html('en', 'errors.unknown_passkey', { rpName: 'Other & Co' })).toBe(
+        'This passkey is not registered with Other &amp; Co.',
+      );
+      expect(brand('Acme', 'de')).not.toBe(brand('Acme'));
+      expect(brand('Acme', 'de')).toContain('Acme');
+    }
+    // Values other than the brand are never cached: each call interpolates its own.
+    const a = catalogue.t('en', 'errorPage.backTo', { app: 'One' });
+    const b = catalogue.t('en', 'errorPage.backTo', { app: 'Two' });
+    expect(a).toContain('One');
+    expect(b).toContain('Two');
+    expect(catalogue.namespace('de', 'script')).toBe(catalogue.namespace('de', 'script'));
+    expect(catalogue.namespace('de', 'script')).not.toEqual(catalogue.namespace('en', 'script'));
+  });
+
   test('LOCALES_DIR overrides single messages and may add a language', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sesame-locales-'));
     writeFileSync(path.join(dir, 'de.json'), JSON.stringify({ signIn: { title: 'Einloggen' } }));
