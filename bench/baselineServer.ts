@@ -7,6 +7,9 @@
  * rate limits, CSRF, security headers, request logging and page templates.
  *
  * Configured like Sesame from the environment (PORT, ISSUER, DATA_DIR, MONGODB_URI, LOG_LEVEL).
+ * With BASELINE_ADAPTER=memory (target `baseline-memory`) oidc-provider's models live in a Map
+ * (memoryAdapter.ts) instead of the store, the client copied in at start; accounts, keys and
+ * groups are still read from the store.
  * Never part of the product: `npm run bench` starts it.
  */
 import { randomBytes } from 'node:crypto';
@@ -26,7 +29,9 @@ import { rendererFor } from '../src/http/renderer.js';
 import { createLogger } from '../src/log/createLogger.js';
 import { createProvider } from '../src/oidc/createProvider.js';
 import { loadKeyMaterial } from '../src/oidc/keyMaterial.js';
+import { oidcCollectionSpec, type OidcDoc } from '../src/oidc/oidcCollectionSpec.js';
 import { openStore } from '../src/store/openStore.js';
+import { createMemoryAdapter } from './memoryAdapter.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -35,6 +40,7 @@ const keys = await loadKeyMaterial(store);
 const accounts = await createAccountRepository(store);
 const groups = await createGroupRepository(store);
 const renderer = rendererFor(config);
+const inMemory = process.env.BASELINE_ADAPTER === 'memory' ? await memoryAdapter() : undefined;
 const provider = await createProvider({
   issuer: config.issuer,
   secure: config.secure,
@@ -47,7 +53,16 @@ const provider = await createProvider({
   audit: await createAuditLog(store),
   renderer,
   logger,
+  ...(inMemory ? { adapter: inMemory.Adapter, grants: inMemory.grants } : {}),
 });
+
+/** The Map adapter, holding a copy of the store's clients (the seeded one among them). */
+async function memoryAdapter() {
+  const clients: OidcDoc[] = [];
+  const col = await store.collection<OidcDoc>(oidcCollectionSpec('Client'));
+  for await (const doc of col.all()) clients.push(doc);
+  return createMemoryAdapter(clients);
+}
 
 const router = new Router();
 
@@ -112,7 +127,7 @@ app.use(router.routes());
 app.use(mount(provider));
 // Loopback only: the bench is its only client.
 const server = app.listen(config.port, '127.0.0.1', () =>
-  logger.info({ port: config.port }, 'baseline up'),
+  logger.info({ port: config.port, adapter: inMemory ? 'memory' : 'store' }, 'baseline up'),
 );
 
 process.on('SIGTERM', () => {

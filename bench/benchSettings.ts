@@ -30,13 +30,20 @@ export const SCENARIOS = ['signin', 'discovery', 'refresh', 'introspection'] as 
 export type Scenario = (typeof SCENARIOS)[number];
 /**
  * `sesame` runs with WORKERS=1 (one process), `sesame-auto` with WORKERS=auto (node:cluster, one
- * worker per core sharing the port and the store), `baseline` is bare oidc-provider.
+ * worker per core sharing the port and the store), `baseline` is bare oidc-provider on the
+ * store, `baseline-memory` the same with oidc-provider's models in a Map (memoryAdapter.ts).
  */
-export const TARGETS = ['sesame', 'sesame-auto', 'baseline'] as const;
+export const TARGETS = ['sesame', 'sesame-auto', 'baseline', 'baseline-memory'] as const;
 export type TargetName = (typeof TARGETS)[number];
 
 /** Whether the target runs as a node:cluster primary with workers (per-process probes do not apply). */
 export const isCluster = (name: TargetName): boolean => name === 'sesame-auto';
+
+/** Whether the target runs baselineServer.js rather than Sesame. */
+export const isBaseline = (name: TargetName): boolean => name.startsWith('baseline');
+
+/** Whether oidc-provider's sessions live in process memory, not in the store (none to count there). */
+export const isInMemory = (name: TargetName): boolean => name === 'baseline-memory';
 
 /**
  * The node flags `npm start` gives the server (`"start": "node [flags] dist/src/main.js"`), so

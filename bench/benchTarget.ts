@@ -3,7 +3,15 @@ import { mkdir } from 'node:fs/promises';
 import { oidcCollectionSpec } from '../src/oidc/oidcCollectionSpec.js';
 import type { Collection, Store } from '../src/store/collection.js';
 import { openStore } from '../src/store/openStore.js';
-import { isCluster, ROOT, settings, type Scenario, type TargetName } from './benchSettings.js';
+import {
+  isBaseline,
+  isCluster,
+  isInMemory,
+  ROOT,
+  settings,
+  type Scenario,
+  type TargetName,
+} from './benchSettings.js';
 import {
   discover,
   discoveryOrJwks,
@@ -79,7 +87,7 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     `[${name}] seeded ${Math.max(settings.accounts, userCount)} accounts with passkeys in ${Math.round(performance.now() - seedStarted)} ms`,
   );
   const sessions: Collection = await store.collection(oidcCollectionSpec('Session'));
-  const sesame = name !== 'baseline';
+  const sesame = !isBaseline(name);
   const cluster = isCluster(name);
   const script = sesame
     ? settings.sesameScript
@@ -94,6 +102,7 @@ export async function startTarget(name: TargetName, workDir: string): Promise<Ru
     LOG_LEVEL: 'warn',
     WORKERS: cluster ? 'auto' : '1',
     BENCH_RATE_LIMIT_MULTIPLIER: '100000',
+    ...(isInMemory(name) ? { BASELINE_ADAPTER: 'memory' } : {}),
     ...(mongodbUri ? { MONGODB_URI: mongodbUri } : {}),
     ...settings.serverEnv,
   };

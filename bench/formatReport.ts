@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, settings } from './benchSettings.js';
+import { inMemoryTables } from './memoryReport.js';
 import { mb, round, type ScenarioResult, type TargetResult } from './scenarioResult.js';
 
 /** The steps of a complete sign-in, in order (names as flows.ts times them). */
@@ -24,6 +25,7 @@ export function formatReport(results: TargetResult[]): string {
   const sesame = results.find((r) => r.target === 'sesame');
   const baseline = results.find((r) => r.target === 'baseline');
   const auto = results.find((r) => r.target === 'sesame-auto');
+  const memory = results.find((r) => r.target === 'baseline-memory');
   const load = os.loadavg().map((l) => l.toFixed(2));
   lines.push(
     `machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? '?'}), ${mb(os.totalmem())} MB RAM, node ${process.version}, load average at the end ${load.join(' ')}`,
@@ -32,7 +34,7 @@ export function formatReport(results: TargetResult[]): string {
     `store: ${settings.mongodbUri ? 'MongoDB' : 'embedded SQLite (WAL)'}; per scenario and server ${settings.warmupSeconds} s warm-up, then ${settings.rounds} rounds of ${settings.seconds} s taken in turns; ${settings.signInUsers} sign-in users, ${settings.requestUsers} users for the single-request scenarios, ${settings.accounts} accounts`,
   );
   lines.push(
-    `servers: node ${[...settings.startFlags, ...settings.serverNodeFlags, path.relative(ROOT, settings.sesameScript)].join(' ')} (Sesame) and node dist/bench/bench/baselineServer.js (baseline), each with NODE_ENV=production LOG_LEVEL=warn WORKERS=1 BENCH_RATE_LIMIT_MULTIPLIER=100000, one process each, the generator in a third${auto ? `; Sesame also with WORKERS=auto (${auto.processes ?? '?'} processes: primary + workers), the same flags and its own store` : ''}`,
+    `servers: node ${[...settings.startFlags, ...settings.serverNodeFlags, path.relative(ROOT, settings.sesameScript)].join(' ')} (Sesame) and node dist/bench/bench/baselineServer.js (baseline), each with NODE_ENV=production LOG_LEVEL=warn WORKERS=1 BENCH_RATE_LIMIT_MULTIPLIER=100000, one process each, the generator in a third${memory ? '; the baseline also with BASELINE_ADAPTER=memory (in-memory baseline)' : ''}${auto ? `; Sesame also with WORKERS=auto (${auto.processes ?? '?'} processes: primary + workers), the same flags and its own store` : ''}`,
   );
   lines.push('');
   lines.push(
@@ -63,6 +65,7 @@ export function formatReport(results: TargetResult[]): string {
     );
   });
   if (auto) lines.push(...workersTable(sesame, auto));
+  if (memory) lines.push(...inMemoryTables(sesame, baseline, memory));
   lines.push('');
   lines.push(
     '| CPU over the window | Sesame server | ms/op | loop delay p99/max ms | generator | others | baseline server | ms/op | loop delay p99/max ms | generator | others |',
@@ -114,12 +117,16 @@ export function formatReport(results: TargetResult[]): string {
   }
   const sSteps = sesame?.scenarios.find((s) => s.steps)?.steps;
   const bSteps = baseline?.scenarios.find((s) => s.steps)?.steps;
-  if (sSteps || bSteps) {
+  const mSteps = memory?.scenarios.find((s) => s.steps)?.steps;
+  if (sSteps || bSteps || mSteps) {
     lines.push('');
-    lines.push('sign-in steps at peak, p50 ms (Sesame / baseline):');
+    lines.push(
+      `sign-in steps at peak, p50 ms (Sesame / baseline${memory ? ' / in-memory baseline' : ''}):`,
+    );
     for (const step of SIGN_IN_STEPS) {
+      const m = memory ? ` / ${pad(mSteps?.[step] ?? '–', 7)}` : '';
       lines.push(
-        `  ${step.padEnd(20)} ${pad(sSteps?.[step] ?? '–', 7)} / ${pad(bSteps?.[step] ?? '–', 7)}`,
+        `  ${step.padEnd(20)} ${pad(sSteps?.[step] ?? '–', 7)} / ${pad(bSteps?.[step] ?? '–', 7)}${m}`,
       );
     }
   }
@@ -127,6 +134,12 @@ export function formatReport(results: TargetResult[]): string {
     lines.push('');
     lines.push(
       'sesame-auto memory: n/a (cluster; the probe answers for the primary alone, not for the workers)',
+    );
+  }
+  if (memory && settings.sessions > 0) {
+    lines.push('');
+    lines.push(
+      'baseline-memory memory: not measured (its sessions live in process memory, not in the store whose live sessions the top-up counts)',
     );
   }
   for (const r of results) {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, settings } from './benchSettings.js';
+import { isInMemory, ROOT, settings } from './benchSettings.js';
 import {
   measureMemory,
   runScenario,
@@ -33,11 +33,12 @@ async function main(): Promise<void> {
     for (const name of settings.targets) running.push(await startTarget(name, workDir));
     for (const scenario of settings.scenarios) await runScenario(running, scenario);
     if (settings.sessions > 0) {
-      // Memory is not a timing: both servers may fill up with sessions at once.
-      // Not for the cluster: its probe would answer for the primary alone (see formatReport).
+      // Memory is not a timing: the servers may fill up with sessions at once. Not for the
+      // cluster (its probe would answer for the primary alone) nor for the in-memory baseline
+      // (its sessions are not in the store the top-up counts); see formatReport.
       await Promise.all(
         running
-          .filter((r) => !r.server.cluster)
+          .filter((r) => !r.server.cluster && !isInMemory(r.name))
           .map(async (r) => {
             r.result.memory = await measureMemory(r);
           }),

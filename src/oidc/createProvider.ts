@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import Provider, { type Configuration } from 'oidc-provider';
+import Provider, { type AdapterConstructor, type Configuration } from 'oidc-provider';
 import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { AppAccess } from '../groups/appAccess.js';
@@ -8,7 +8,7 @@ import type { TrustProxy } from '../config/config.js';
 import { TO_ACCOUNT } from '../http/errors.js';
 import type { Renderer } from '../http/renderer.js';
 import type { Logger } from '../log/createLogger.js';
-import type { Store } from '../store/collection.js';
+import type { Collection, Store } from '../store/collection.js';
 import { retryBackchannelLogout, type BackchannelClient } from './backchannelDelivery.js';
 import { createAdapter } from './createAdapter.js';
 import { oidcCollectionSpec, type OidcDoc } from './oidcCollectionSpec.js';
@@ -38,6 +38,15 @@ export interface ProviderDeps {
   use?: Middleware[];
   /** SPEC.md §15: may back-channel logout reach private and loopback addresses (default allow). */
   outboundPrivate?: OutboundPolicy;
+  /**
+   * Benchmark only (bench/memoryAdapter.ts, the in-memory baseline): oidc-provider's adapter in
+   * place of the store's (`createAdapter(store)`). The one other direct use of the store for an
+   * oidc-provider model, loadExistingGrant listing an account's grants from `oidc_Grant`, would
+   * then miss every grant saved through it: pass `grants` with it.
+   */
+  adapter?: AdapterConstructor;
+  /** Benchmark only: where loadExistingGrant lists grants by account; default `oidc_Grant`. */
+  grants?: Pick<Collection<OidcDoc>, 'list'>;
 }
 
 const DAY = 24 * 3600;
@@ -48,10 +57,10 @@ const DAY = 24 * 3600;
  * consent through grants (skipped for first-party clients), our own pages for errors and logout.
  */
 export async function createProvider(deps: ProviderDeps): Promise<Provider> {
-  const grants = await deps.store.collection<OidcDoc>(oidcCollectionSpec('Grant'));
+  const grants = deps.grants ?? (await deps.store.collection<OidcDoc>(oidcCollectionSpec('Grant')));
   const { renderer } = deps;
   const configuration: Configuration = {
-    adapter: createAdapter(deps.store),
+    adapter: deps.adapter ?? createAdapter(deps.store),
     clients: [],
     findAccount: createFindAccount(deps),
     jwks: { keys: deps.keys.signingKeys as NonNullable<Configuration['jwks']>['keys'] },

@@ -7,7 +7,7 @@ import type { OidcDoc } from './oidcCollectionSpec.js';
  * the session's grant for the client, else the account's grant for the client from another
  * session. First-party clients get a grant for what they asked, so they never see consent.
  */
-export function createLoadExistingGrant(grants: Collection<OidcDoc>) {
+export function createLoadExistingGrant(grants: Pick<Collection<OidcDoc>, 'list'>) {
   return async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
     const { oidc } = ctx;
     const client = oidc.client;
