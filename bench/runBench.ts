@@ -10,14 +10,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { isInMemory, ROOT, settings } from './benchSettings.js';
-import {
-  measureMemory,
-  runScenario,
-  startTarget,
-  stopTarget,
-  type Running,
-} from './benchTarget.js';
+import { startTarget, stopTarget, type Running } from './benchTarget.js';
 import { formatReport } from './formatReport.js';
+import { measureMemory } from './measureMemory.js';
+import { runScenario } from './runScenario.js';
 
 async function main(): Promise<void> {
   if (!existsSync(settings.sesameScript)) {
