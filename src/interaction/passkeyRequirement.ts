@@ -8,6 +8,7 @@ import { authenticationContext, type CeremonyFacts } from '../passkeys/authentic
 import type { StoredCredential } from '../passkeys/credentialRepository.js';
 import type { InteractionDeps } from './interactionDeps.js';
 import type { InteractionDetails } from './loadInteraction.js';
+import { metadataOf } from '../oidc/metadataOf.js';
 
 /**
  * `true` when this sign-in must use a device-bound passkey with user verification: the request
@@ -19,7 +20,7 @@ export async function needsDeviceBound(
 ): Promise<boolean> {
   if (requiresPhrh(details.params.acr_values)) return true;
   const client = await findClient(provider, details);
-  return deviceBoundOnly(client?.metadata());
+  return deviceBoundOnly(client ? metadataOf(client) : undefined);
 }
 
 /**

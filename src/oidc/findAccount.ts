@@ -3,6 +3,7 @@ import type { AccountRepository } from '../accounts/accountRepository.js';
 import type { AppAccess } from '../groups/appAccess.js';
 import type { ClaimResolver } from '../groups/resolveClaims.js';
 import { CUSTOM_CLAIMS } from './releaseCustomClaims.js';
+import { metadataOf } from './metadataOf.js';
 
 /** What `findAccount` reads besides the account. */
 export interface FindAccountDeps {
@@ -54,5 +55,5 @@ async function mayUse(
       ? ctx.oidc.client
       : await ctx.oidc.provider.Client.find(clientId);
   // A client that is gone issues nothing anyway; oidc-provider refuses it on its own.
-  return client ? appAccess(accountId, client.metadata()) : true;
+  return client ? appAccess(accountId, metadataOf(client)) : true;
 }

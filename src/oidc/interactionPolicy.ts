@@ -1,6 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AuditLog } from '../accounts/auditLog.js';
 import type { AppAccess } from '../groups/appAccess.js';
+import { metadataOf } from './metadataOf.js';
 
 const { Check, Prompt, base } = interactionPolicy;
 
@@ -47,7 +48,8 @@ export function createInteractionPolicy(deps: PolicyDeps): ReturnType<typeof bas
       (ctx) => {
         const { oidc } = ctx;
         const needed =
-          requiresPhrh(oidc.params?.acr_values) || deviceBoundOnly(oidc.client?.metadata());
+          requiresPhrh(oidc.params?.acr_values) ||
+          deviceBoundOnly(oidc.client ? metadataOf(oidc.client) : undefined);
         if (!needed) return Check.NO_NEED_TO_PROMPT;
         return oidc.session?.acr === 'phrh' ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
       },
@@ -78,7 +80,7 @@ export function createInteractionPolicy(deps: PolicyDeps): ReturnType<typeof bas
         const { session, client } = ctx.oidc;
         const accountId = session?.accountId;
         if (!accountId || !client) return Check.NO_NEED_TO_PROMPT;
-        if (await deps.appAccess(accountId, client.metadata())) return Check.NO_NEED_TO_PROMPT;
+        if (await deps.appAccess(accountId, metadataOf(client))) return Check.NO_NEED_TO_PROMPT;
         await deps.audit.record({
           type: 'access_refused',
           accountId,

@@ -1,6 +1,7 @@
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import type { Collection } from '../store/collection.js';
 import type { OidcDoc } from './oidcCollectionSpec.js';
+import { metadataOf } from './metadataOf.js';
 
 /**
  * Finds the grant that covers this request so consent is asked once per app, not per session:
@@ -22,7 +23,7 @@ export function createLoadExistingGrant(grants: Pick<Collection<OidcDoc>, 'list'
       const doc = docs.find((d) => d.payload.clientId === client.clientId);
       if (doc) grant = await Grant.find(doc.id);
     }
-    if (client.metadata().first_party === true) {
+    if (metadataOf(client).first_party === true) {
       grant ??= new Grant({ clientId: client.clientId, accountId });
       const scopes = [...(oidc.requestParamScopes ?? [])].join(' ');
       if (scopes) grant.addOIDCScope(scopes);
