@@ -5,6 +5,7 @@ import { createHttpServer } from './http/httpServer.js';
 import { DEFAULT_LIMITS, scaleLimits } from './http/rateLimiter.js';
 import { createLogger, type Logger } from './log/createLogger.js';
 import { serveClusterMetrics } from './metrics/clusterMetrics.js';
+import { flushBackchannelRetries } from './oidc/backchannelDelivery.js';
 import { openStore } from './store/openStore.js';
 
 /** How long SIGTERM waits for in-flight requests before closing anyway. */
@@ -89,10 +90,14 @@ async function runServer(cfg: Config, log: Logger): Promise<void> {
     const timer = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     timer.unref();
     server.close(() => {
-      // Mails and audit events promised by responses already sent go out before the store closes.
-      tasks
-        .drain(DRAIN_MS)
-        .then((left) => {
+      // Mails and audit events promised by responses already sent go out before the store
+      // closes, and back-channel logouts waiting to be retried are tried once more now.
+      const retried = new Promise<void>((resolve) => {
+        setTimeout(resolve, DRAIN_MS).unref();
+        void flushBackchannelRetries().then(resolve);
+      });
+      Promise.all([tasks.drain(DRAIN_MS), retried])
+        .then(([left]) => {
           if (left > 0) log.error({ left }, 'shutdown: background tasks did not finish in time');
         })
         .then(() => store.close())

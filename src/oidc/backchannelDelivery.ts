@@ -23,10 +23,18 @@ export function deliveryFailure(err: unknown): { err: string; cause?: string } {
   return { err: error.message, ...(causeText ? { cause: causeText } : {}) };
 }
 
+/** Retries waiting for their timer: the timer, and the try to make now if the process stops. */
+const waiting = new Map<NodeJS.Timeout, () => Promise<void>>();
+/** Retries being made, so a stopping process can wait for them. */
+const inFlight = new Set<Promise<void>>();
+/** Set while the process stops: a failure then gives up instead of waiting for a timer. */
+let stopping = false;
+
 /**
  * After a failed back-channel logout delivery (`failed` tries so far), logs it with its cause
  * and tries again later with a fresh logout token, up to three tries in all; the last failure
- * is logged as given up. Timers do not keep the process alive.
+ * is logged as given up. Timers do not keep the process alive; a stopping process makes the
+ * waiting tries at once ({@link flushBackchannelRetries}).
  */
 export function retryBackchannelLogout(
   client: BackchannelClient,
@@ -37,13 +45,13 @@ export function retryBackchannelLogout(
 ): void {
   const delay = BACKCHANNEL_RETRY_DELAYS_MS[failed - 1];
   const facts = { clientId: client.clientId, attempt: failed, ...deliveryFailure(err) };
-  if (delay === undefined) {
+  if (delay === undefined || stopping) {
     logger.error(facts, 'back-channel logout delivery failed; giving up');
     return;
   }
   logger.warn({ ...facts, retryInMs: delay }, 'back-channel logout delivery failed');
-  setTimeout(() => {
-    client.backchannelLogout(delivery.accountId, delivery.sid).then(
+  const attempt = (): Promise<void> => {
+    const run = client.backchannelLogout(delivery.accountId, delivery.sid).then(
       () =>
         logger.info(
           { clientId: client.clientId, attempt: failed + 1 },
@@ -51,7 +59,29 @@ export function retryBackchannelLogout(
         ),
       (next: unknown) => retryBackchannelLogout(client, delivery, next, logger, failed + 1),
     );
+    inFlight.add(run);
+    return run.finally(() => inFlight.delete(run));
+  };
+  const timer = setTimeout(() => {
+    waiting.delete(timer);
+    void attempt();
   }, delay).unref();
+  waiting.set(timer, attempt);
+}
+
+/**
+ * For a stopping process: makes every waiting retry now (once more, as its last try) and
+ * resolves when those and the retries already under way have settled, so a logout that failed
+ * just before a deploy is not dropped with the process.
+ */
+export async function flushBackchannelRetries(): Promise<void> {
+  stopping = true;
+  for (const [timer, attempt] of waiting) {
+    clearTimeout(timer);
+    waiting.delete(timer);
+    void attempt();
+  }
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
 }
 
 /** Delivers one back-channel logout now; a failure is logged and retried in the background. */

@@ -123,6 +123,32 @@ describe('back-channel logout from the built server (SPEC §15)', () => {
     }
   }, 30_000);
 
+  test('a retry still waiting when the process is told to stop is made before it exits', async () => {
+    const receiver = await startReceiver(1);
+    try {
+      const { server, person, sid } = await signedInAgainst(
+        receiver.uri,
+        {},
+        'bcl-deploy@example.com',
+      );
+      expect(await logOut(person.agent, server.url, person.tokens.id_token!)).toBe(303);
+      await server.waitForLine((line) => line.msg === 'back-channel logout delivery failed');
+      // The deploy: the retry is still waiting for its timer (5 s), which does not keep the
+      // process alive.
+      server.child.kill('SIGTERM');
+      const { code, signal } = await server.exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(receiver.posts()).toBe(2);
+      expect(jwtPayload(receiver.tokens[0]!)).toMatchObject({ sid, sub: person.sub });
+      const delivered = server.lines.findIndex((l) => l.msg === 'back-channel logout delivered');
+      const stopped = server.lines.findIndex((l) => l.msg === 'stopped');
+      expect(delivered).toBeGreaterThan(-1);
+      expect(delivered).toBeLessThan(stopped);
+    } finally {
+      await receiver.close();
+    }
+  }, 30_000);
+
   test('OUTBOUND_PRIVATE=deny refuses the loopback app and logs why', async () => {
     const receiver = await startReceiver();
     try {
