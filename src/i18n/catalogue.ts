@@ -112,22 +112,35 @@ export function loadCatalogue(options: {
   // catalogue's keys × languages × 2).
   const constant = new Map<string, string>();
   const lookup = (locale: string, key: string, params: MessageParams, escape: boolean) => {
+    const translate = () =>
+      (escape ? engines.html : engines.text).t(key, { ...params, lng: locale }) as string;
     const names = Object.keys(params);
-    const cacheable = names.length === 0 || (names.length === 1 && names[0] === 'rpName');
-    const cacheKey = cacheable
-      ? `${escape ? 'h' : 't'}|${locale}|${key}|${String(params.rpName)}`
-      : '';
-    const known = cacheable ? constant.get(cacheKey) : undefined;
-    if (known !== undefined) return known;
-    const text = (escape ? engines.html : engines.text).t(key, {
-      ...params,
-      lng: locale,
-    }) as string;
-    if (cacheable && constant.size < 20_000) constant.set(cacheKey, text);
+    if (names.length > 1 || (names.length === 1 && names[0] !== 'rpName')) return translate();
+    const cacheKey = `${escape ? 'h' : 't'}|${locale}|${key}|${String(params.rpName)}`;
+    let text = constant.get(cacheKey);
+    if (text === undefined) {
+      text = translate();
+      if (constant.size < 20_000) constant.set(cacheKey, text);
+    }
     return text;
   };
-  const names = new Map<string, string>();
-  const dirs = new Map<string, 'ltr' | 'rtl'>();
+  /** `compute(locale)` once per known language (an unknown one is computed every time). */
+  const perLanguage = <T>(compute: (locale: string) => T) => {
+    const known = new Map<string, T>();
+    return (locale: string): T => {
+      let value = known.get(locale);
+      if (value === undefined) {
+        value = compute(locale);
+        if (trees.has(locale)) known.set(locale, value);
+      }
+      return value;
+    };
+  };
+  const dir = perLanguage((locale) => (engine.dir(locale) === 'rtl' ? 'rtl' : 'ltr'));
+  const nativeName = perLanguage((locale) => {
+    const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
+    return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+  });
   const namespaces = new Map<string, MessageTree>();
   return {
     locales,
@@ -136,32 +149,19 @@ export function loadCatalogue(options: {
     html: (locale, key, params = {}) => lookup(locale, key, params, true),
     has: (key) => engine.exists(key, { lng: fallback[0] }),
     namespace(locale, name) {
-      const known = namespaces.get(`${locale}|${name}`);
-      if (known) return known;
-      let tree: MessageTree = {};
-      for (const lang of [...fallback].reverse().concat(locale)) {
-        const part = trees.get(lang)?.[name];
-        if (typeof part === 'object') tree = mergeTrees(tree, part);
+      const cacheKey = `${locale}|${name}`;
+      let tree = namespaces.get(cacheKey);
+      if (tree === undefined) {
+        tree = {};
+        for (const lang of [...fallback].reverse().concat(locale)) {
+          const part = trees.get(lang)?.[name];
+          if (typeof part === 'object') tree = mergeTrees(tree, part);
+        }
+        if (trees.has(locale)) namespaces.set(cacheKey, tree);
       }
-      if (trees.has(locale)) namespaces.set(`${locale}|${name}`, tree);
       return tree;
     },
-    dir(locale) {
-      let dir = dirs.get(locale);
-      if (dir === undefined) {
-        dir = engine.dir(locale) === 'rtl' ? 'rtl' : 'ltr';
-        if (trees.has(locale)) dirs.set(locale, dir);
-      }
-      return dir;
-    },
-    nativeName(locale) {
-      let native = names.get(locale);
-      if (native === undefined) {
-        const name = new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale;
-        native = name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
-        if (trees.has(locale)) names.set(locale, native);
-      }
-      return native;
-    },
+    dir,
+    nativeName,
   };
 }
