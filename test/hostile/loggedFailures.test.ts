@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import { createHttpAgent } from '../support/httpAgent.js';
-import { mailCode, startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import { mailCode, type MailCatcher } from '../support/mailCatcher.js';
 import { openInteraction, postJson, startSignUp } from '../support/passkeyFlows.js';
-import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import type { RelyingParty } from '../support/relyingParty.js';
 import { SoftAuthenticator } from '../support/softAuthenticator.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import { useSesameWithApp } from '../support/sesameWithApp.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 // Issue #13 item 3: a caught error is logged with the request id, and what the person sees
 // stays generic.
@@ -14,15 +15,7 @@ let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
 
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  sesame = await startSesame({ SMTP_URL: mail.url });
-  rp = await connectRp(sesame, { name: 'Logs', redirectUris: [REDIRECT], firstParty: true });
-});
-afterAll(async () => {
-  await sesame?.close();
-  await mail?.close();
-});
+useSesameWithApp('Logs', REDIRECT, (started) => ({ sesame, mail, rp } = started));
 
 test('a rejected registration logs SimpleWebAuthn’s reason with the request id; the page does not show it', async () => {
   const agent = createHttpAgent(sesame.issuer);

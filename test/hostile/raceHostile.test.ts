@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { createHttpAgent } from '../support/httpAgent.js';
-import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import type { MailCatcher } from '../support/mailCatcher.js';
 import { openInteraction, postJson, signUpPerson } from '../support/passkeyFlows.js';
-import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import type { RelyingParty } from '../support/relyingParty.js';
 import type { SoftAuthenticator } from '../support/softAuthenticator.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import { useSesameWithApp } from '../support/sesameWithApp.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 // Races run for real: both sides are started together, many rounds, and every round must end
 // in the one allowed outcome (issue #13: a deleted passkey came back in 4–10 of 10 rounds, a
@@ -16,16 +17,7 @@ let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
 
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  sesame = await startSesame({ SMTP_URL: mail.url });
-  rp = await connectRp(sesame, { name: 'Races', redirectUris: [REDIRECT], firstParty: true });
-});
-
-afterAll(async () => {
-  await sesame?.close();
-  await mail?.close();
-});
+useSesameWithApp('Races', REDIRECT, (started) => ({ sesame, mail, rp } = started));
 
 let people = 0;
 async function person(options: { useCounter?: boolean } = {}) {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
-import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import { describe, expect, test } from '@jest/globals';
+import { useSesameWithApp } from '../support/sesameWithApp.js';
+import type { RunningSesame } from '../support/startSesame.js';
+import type { MailCatcher } from '../support/mailCatcher.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
-import { connectRp, type RelyingParty } from '../support/relyingParty.js';
+import type { RelyingParty } from '../support/relyingParty.js';
 import { SoftAuthenticator, type SoftAuthenticatorOptions } from '../support/softAuthenticator.js';
 import {
   openInteraction,
@@ -19,16 +20,7 @@ let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
 
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  sesame = await startSesame({ SMTP_URL: mail.url });
-  rp = await connectRp(sesame, { name: 'Rules', redirectUris: [REDIRECT], firstParty: true });
-});
-
-afterAll(async () => {
-  await sesame?.close();
-  await mail?.close();
-});
+useSesameWithApp('Rules', REDIRECT, (started) => ({ sesame, mail, rp } = started));
 
 let counter = 0;
 async function person(options: Partial<SoftAuthenticatorOptions> = {}) {

@@ -1,17 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { endAccountSessions, endSession, revokeApp } from '../../src/oidc/accountSessions.js';
 import { createLogger } from '../../src/log/createLogger.js';
 import { oidcCollectionSpec, type OidcDoc } from '../../src/oidc/oidcCollectionSpec.js';
 import { createHttpAgent, type HttpAgent } from '../support/httpAgent.js';
-import { startMailCatcher, type MailCatcher } from '../support/mailCatcher.js';
+import type { MailCatcher } from '../support/mailCatcher.js';
 import {
   continueToCallback,
   openInteraction,
   signIn,
   signUpPerson,
 } from '../support/passkeyFlows.js';
-import { connectRp, type RelyingParty } from '../support/relyingParty.js';
-import { startSesame, type RunningSesame } from '../support/startSesame.js';
+import type { RelyingParty } from '../support/relyingParty.js';
+import { useSesameWithApp } from '../support/sesameWithApp.js';
+import type { RunningSesame } from '../support/startSesame.js';
 
 // The one module that edits oidc-provider's documents for an account (issue #13, item 5).
 const REDIRECT = 'http://127.0.0.1:9/callback';
@@ -20,15 +21,7 @@ let sesame: RunningSesame;
 let mail: MailCatcher;
 let rp: RelyingParty;
 
-beforeAll(async () => {
-  mail = await startMailCatcher();
-  sesame = await startSesame({ SMTP_URL: mail.url });
-  rp = await connectRp(sesame, { name: 'Sessions', redirectUris: [REDIRECT], firstParty: true });
-});
-afterAll(async () => {
-  await sesame?.close();
-  await mail?.close();
-});
+useSesameWithApp('Sessions', REDIRECT, (started) => ({ sesame, mail, rp } = started));
 
 const sessionsOf = async (accountId: string) =>
   (await sesame.store.collection<OidcDoc>(oidcCollectionSpec('Session'))).list(
