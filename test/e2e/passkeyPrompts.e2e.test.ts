@@ -35,6 +35,10 @@ run('e2e: passkey prompts explained, one ceremony at a time', () => {
       await expect(errorBox(page).isVisible()).resolves.toBe(false);
       await page.getByLabel('Email').fill('nobody@example.com');
       await page.getByRole('button', { name: 'Continue' }).click();
+      // The message comes once the browser's ceremony has failed: wait for it, then read.
+      await errorBox(page)
+        .filter({ hasText: 'This device has no passkey for nobody@example.com.' })
+        .waitFor();
       await expect(errorBox(page).textContent()).resolves.toContain(
         'This device has no passkey for nobody@example.com.',
       );
